@@ -1,0 +1,22 @@
+package io.taskmesh.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One attempt of one run, for an executor. Produced by task-scheduler on {@link Topics#RUN_REQUESTS};
+ * the executor numbers its own events after {@code seq}.
+ */
+public record RunRequest(
+        String tenant,
+        String runId,
+        String task,
+        int version,
+        int attempt,
+        long seq,
+        JsonNode definition,
+        JsonNode inputs,
+        Instant deadline) {
+
+    public static final String TYPE = EventTypes.RUN_REQUESTED;
+}

@@ -1,0 +1,28 @@
+package io.taskmesh.events;
+
+/** Kafka topic names: the only place they are spelled out. */
+public final class Topics {
+
+    /** Full snapshot of a task definition on every change; key = task id; compacted. */
+    public static final String TASK_DEFINITIONS = "taskmesh.task-definitions";
+    /** Requests to act on runs (create, cancel, validate, feedback, answer); key = run id or task. */
+    public static final String RUN_COMMANDS = "taskmesh.run-commands";
+    /** Work for executors: one attempt of one run; key = run id. */
+    public static final String RUN_REQUESTS = "taskmesh.run-requests";
+    /** Status transitions of runs; key = run id so a run's events stay in order. */
+    public static final String RUN_EVENTS = "taskmesh.run-events";
+    /** Signals to the executor running a run (cancel, answer); key = run id. */
+    public static final String RUN_CONTROL = "taskmesh.run-control";
+
+    public static final String DLQ_SUFFIX = ".dlq";
+
+    public static final java.util.List<String> ALL =
+            java.util.List.of(TASK_DEFINITIONS, RUN_COMMANDS, RUN_REQUESTS, RUN_EVENTS, RUN_CONTROL);
+
+    private Topics() {
+    }
+
+    public static String deadLetter(String topic) {
+        return topic + DLQ_SUFFIX;
+    }
+}

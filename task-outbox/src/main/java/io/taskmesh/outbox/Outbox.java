@@ -1,0 +1,29 @@
+package io.taskmesh.outbox;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.EventJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Adds events to the current transaction's outbox. Call it inside the transaction that makes the change
+ * (e.g. within {@code @WithTransaction}); {@link OutboxRelay} publishes what was committed.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    /** @return the CloudEvent id given to the event */
+    public Uni<UUID> add(String topic, String key, String type, String subject, Object data) {
+        OutboxMessage message = new OutboxMessage();
+        message.id = UUID.randomUUID();
+        message.topic = topic;
+        message.key = key;
+        message.type = type;
+        message.subject = subject;
+        message.payload = data instanceof String s ? s : EventJson.write(data);
+        message.createdAt = Instant.now();
+        return Panache.getSession().chain(session -> session.persist(message)).replaceWith(message.id);
+    }
+}

@@ -1,0 +1,38 @@
+package io.taskmesh.outbox;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An event waiting to be published, stored in the same transaction as the change it announces. Each
+ * service has its own {@code outbox} table in its own schema (see its Flyway migrations).
+ */
+@Entity
+@Table(name = "outbox")
+public class OutboxMessage extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String topic;
+
+    @Column(name = "message_key", nullable = false)
+    public String key;
+
+    @Column(nullable = false)
+    public String type;
+
+    public String subject;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String payload;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

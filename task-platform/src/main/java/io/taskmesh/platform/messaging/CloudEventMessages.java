@@ -1,0 +1,36 @@
+package io.taskmesh.platform.messaging;
+
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.net.URI;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Builds the Kafka records Taskmesh publishes: CloudEvents 1.0 in binary mode, JSON data, keyed. */
+public final class CloudEventMessages {
+
+    public static final String CONTENT_TYPE = "application/json";
+
+    private CloudEventMessages() {
+    }
+
+    /**
+     * @param source the producing service, e.g. {@code task-api}
+     * @param id unique per event; consumers deduplicate on it
+     * @param key the Kafka key: a run id keeps a run's events in one partition, in order
+     */
+    public static Message<String> of(String source, String topic, String key, String id, String type,
+            String subject, String json) {
+        OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
+                .withId(id)
+                .withSource(URI.create("urn:taskmesh:" + source))
+                .withType(type)
+                .withSubject(subject)
+                .withDataContentType(CONTENT_TYPE)
+                .build();
+        OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic)
+                .withKey(key)
+                .build();
+        return Message.of(json).addMetadata(cloudEvent).addMetadata(record);
+    }
+}

@@ -1,0 +1,35 @@
+package io.taskmesh.platform.messaging;
+
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.MalformedEventException;
+import java.time.Duration;
+import java.util.function.Function;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * How every consumer treats a record: a malformed one is nacked at once (the channel's failure strategy
+ * sends it to {@code <topic>.dlq} and the consumer goes on); a failure that may pass (database restart,
+ * broker hiccup) is retried with backoff before it is given up on.
+ */
+public final class EventConsumers {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumers.class);
+
+    private EventConsumers() {
+    }
+
+    public static Uni<Void> handle(Message<?> message, Function<IncomingEvent, Uni<Void>> handler) {
+        return Uni.createFrom().deferred(() -> {
+                    IncomingEvent event = IncomingEvent.of(message);
+                    return handler.apply(event)
+                            .onFailure(t -> !(t instanceof MalformedEventException))
+                            .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(20);
+                })
+                .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("event rejected to the dead-letter topic: %s", failure.getMessage());
+                    return Uni.createFrom().completionStage(message.nack(failure));
+                });
+    }
+}

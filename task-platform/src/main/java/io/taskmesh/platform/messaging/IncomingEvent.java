@@ -1,0 +1,26 @@
+package io.taskmesh.platform.messaging;
+
+import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
+import io.taskmesh.events.EventSchemas;
+import io.taskmesh.events.MalformedEventException;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** The CloudEvent attributes and data of a consumed Kafka record. */
+public record IncomingEvent(String id, String type, String subject, String data) {
+
+    public static IncomingEvent of(Message<?> message) {
+        IncomingCloudEventMetadata<?> ce = message.getMetadata(IncomingCloudEventMetadata.class)
+                .orElseThrow(() -> new MalformedEventException("record is not a CloudEvent (no ce_ headers)"));
+        if (ce.getId() == null || ce.getType() == null) {
+            throw new MalformedEventException("CloudEvent without id or type");
+        }
+        Object payload = message.getPayload();
+        String data = payload == null ? null : payload.toString();
+        return new IncomingEvent(ce.getId(), ce.getType(), ce.getSubject().orElse(null), data);
+    }
+
+    /** The data as {@code recordType}, checked against the JSON Schema of this event's type. */
+    public <T> T data(Class<T> recordType) {
+        return EventSchemas.parse(type, data, recordType);
+    }
+}

@@ -1,0 +1,55 @@
+package io.taskmesh.platform.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error answer of every Taskmesh API is an RFC 9457 problem body. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(e.problem(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String field = e instanceof JsonMappingException m ? path(m) : "";
+        String message = e.getOriginalMessage();
+        List<Problem.FieldError> errors = field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message));
+        return respond(new Problem("about:blank", "Bad Request", 400, "The body is not valid JSON: " + message,
+                null, errors), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        return respond(Problem.of(status, title, e.getMessage()), uri);
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? "/" + r.getFieldName() : "/" + r.getIndex())
+                .collect(Collectors.joining());
+    }
+
+    static Response respond(Problem problem, UriInfo uri) {
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(uri == null ? problem : problem.withInstance(uri.getPath()))
+                .build();
+    }
+}
