@@ -54,6 +54,28 @@ public enum RunStatus {
         };
     }
 
+    /**
+     * Whether {@code next} can follow this status through one or more valid transitions. Events of one
+     * run come from several services; a projection that has missed or not yet seen an intermediate event
+     * (by its {@code seq}) can still apply a later one that is reachable.
+     */
+    public boolean canReach(RunStatus next) {
+        EnumSet<RunStatus> seen = EnumSet.noneOf(RunStatus.class);
+        java.util.ArrayDeque<RunStatus> todo = new java.util.ArrayDeque<>(java.util.List.of(this));
+        while (!todo.isEmpty()) {
+            RunStatus current = todo.poll();
+            for (RunStatus candidate : values()) {
+                if (current.canTransitionTo(candidate) && seen.add(candidate)) {
+                    if (candidate == next) {
+                        return true;
+                    }
+                    todo.add(candidate);
+                }
+            }
+        }
+        return false;
+    }
+
     /** CloudEvent type announcing that a run entered this status, e.g. {@code io.taskmesh.run.succeeded.v1}. */
     public String eventType() {
         String word = this == RUNNING ? "started" : name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -43,4 +43,13 @@ class RunStatusTest {
         assertThatThrownBy(() -> RunStatus.fromEventType("io.taskmesh.run.create.v1"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aLaterStatusIsReachableThroughMissedIntermediateOnes() {
+        assertThat(RunStatus.PENDING.canReach(RunStatus.RUNNING)).isTrue();
+        assertThat(RunStatus.PENDING.canReach(RunStatus.SUCCEEDED)).isTrue();
+        assertThat(RunStatus.SUCCEEDED.canReach(RunStatus.RUNNING)).isFalse();
+        assertThat(RunStatus.RUNNING.canReach(RunStatus.PENDING)).isFalse();
+        assertThat(RunStatus.FAILED.canReach(RunStatus.SUCCEEDED)).isTrue();
+    }
 }

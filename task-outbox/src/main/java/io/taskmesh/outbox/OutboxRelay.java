@@ -2,7 +2,8 @@ package io.taskmesh.outbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.taskmesh.platform.messaging.CloudEventMessages;
@@ -10,7 +11,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,23 +36,35 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final String CLAIM = """
-            DELETE FROM outbox WHERE id IN (
-              SELECT id FROM outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED)
+            DELETE FROM %1$s.outbox WHERE id IN (
+              SELECT id FROM %1$s.outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, topic, message_key, type, subject, payload, position""";
 
     private final Pool pool;
+    private final Vertx vertx;
     private final MutinyEmitter<String> emitter;
     private final String source;
+    private final String claim;
     private final int batchSize;
+    private final Duration idlePause;
+    private volatile boolean running;
     private final Timer relayTimer;
     private final AtomicLong lastBatch = new AtomicLong();
 
-    public OutboxRelay(Pool pool,
+    public OutboxRelay(Pool pool, Vertx vertx,
             @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<String> emitter,
             @ConfigProperty(name = "quarkus.application.name") String source,
+            @ConfigProperty(name = "taskmesh.db.schema") String schema,
             @ConfigProperty(name = "taskmesh.outbox.batch-size", defaultValue = "500") int batchSize,
+            @ConfigProperty(name = "taskmesh.outbox.idle-pause", defaultValue = "PT0.05S") Duration idlePause,
             MeterRegistry registry) {
+        if (!schema.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("taskmesh.db.schema is not a plain schema name: " + schema);
+        }
         this.pool = pool;
+        this.vertx = vertx;
+        this.claim = CLAIM.formatted(schema);
+        this.idlePause = idlePause;
         this.emitter = emitter;
         this.source = source;
         this.batchSize = batchSize;
@@ -57,9 +73,33 @@ public class OutboxRelay {
         registry.gauge("taskmesh.outbox.last.batch", lastBatch);
     }
 
-    @Scheduled(every = "${taskmesh.outbox.poll-interval:0.1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    Uni<Void> relay() {
+    void start(@Observes StartupEvent event) {
+        running = true;
+        schedule(0);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+    }
+
+    /** One batch at a time: straight on while batches come back full, a short pause when idle or failing. */
+    private void schedule(long delayMillis) {
+        if (!running) {
+            return;
+        }
+        if (delayMillis <= 0) {
+            relayOnce().subscribe().with(this::afterBatch, failure -> afterBatch(-1));
+        } else {
+            vertx.setTimer(delayMillis, id -> schedule(0));
+        }
+    }
+
+    private void afterBatch(int count) {
+        schedule(count >= batchSize ? 0 : count < 0 ? 1000 : idlePause.toMillis());
+    }
+
+    /** Relays one batch; the number of events published, or -1 when it failed (and will be retried). */
+    Uni<Integer> relayOnce() {
         Timer.Sample sample = Timer.start();
         return pool.withTransaction(this::relayBatch)
                 .invoke(count -> {
@@ -67,12 +107,11 @@ public class OutboxRelay {
                     sample.stop(relayTimer);
                 })
                 .onFailure().invoke(t -> LOG.warnf("outbox relay failed, will retry: %s", t.getMessage()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .onFailure().recoverWithItem(-1);
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.preparedQuery(CLAIM).execute(Tuple.of(batchSize)).chain(rows -> {
+        return connection.preparedQuery(claim).execute(Tuple.of(batchSize)).chain(rows -> {
             List<Row> claimed = new ArrayList<>();
             rows.forEach(claimed::add);
             if (claimed.isEmpty()) {

@@ -40,6 +40,13 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, e.getMessage()), uri);
     }
 
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "request failed (problem id %s)", id);
+        return respond(Problem.of(500, "Internal Server Error", "the request failed unexpectedly; problem id " + id), uri);
+    }
+
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? "/" + r.getFieldName() : "/" + r.getIndex())

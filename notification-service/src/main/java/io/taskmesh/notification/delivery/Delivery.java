@@ -1,0 +1,50 @@
+package io.taskmesh.notification.delivery;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One event sent (or being sent) to one subscription, with what happened. */
+@Entity
+@Table(name = "delivery")
+public class Delivery {
+
+    public enum Status { PENDING, DELIVERED, FAILED }
+
+    @Id
+    public UUID id;
+
+    @Column(name = "subscription_id", nullable = false)
+    public UUID subscriptionId;
+
+    @Column(name = "event_id", nullable = false)
+    public String eventId;
+
+    @Column(name = "run_id", nullable = false)
+    public UUID runId;
+
+    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "response_code")
+    public Integer responseCode;
+
+    @Column(name = "latency_ms")
+    public Long latencyMs;
+
+    @Column(name = "last_error", columnDefinition = "text")
+    public String lastError;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

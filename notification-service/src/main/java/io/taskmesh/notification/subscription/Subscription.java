@@ -1,0 +1,51 @@
+package io.taskmesh.notification.subscription;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** A tenant's wish to hear about run events (of one task, or all) on a channel. */
+@Entity
+@Table(name = "subscription")
+public class Subscription {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    /** Null: every task of the tenant. */
+    @Column(name = "task_name")
+    public String taskName;
+
+    /** Comma-separated run statuses, e.g. {@code SUCCEEDED,FAILED}. */
+    @Column(nullable = false)
+    public String statuses;
+
+    @Column(nullable = false)
+    public String channel;
+
+    @Column(nullable = false)
+    public String url;
+
+    /** Standard Webhooks signing secret, {@code whsec_<base64>}. */
+    @Column(nullable = false)
+    public String secret;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "created_by", nullable = false)
+    public String createdBy;
+
+    public Set<String> statusSet() {
+        return Arrays.stream(statuses.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+}

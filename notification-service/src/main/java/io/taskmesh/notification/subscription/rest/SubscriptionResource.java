@@ -1,0 +1,158 @@
+package io.taskmesh.notification.subscription.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.RunStatus;
+import io.taskmesh.notification.delivery.Delivery;
+import io.taskmesh.notification.delivery.DeliveryRepository;
+import io.taskmesh.notification.subscription.Subscription;
+import io.taskmesh.notification.subscription.SubscriptionRepository;
+import io.taskmesh.platform.problem.Problem.FieldError;
+import io.taskmesh.platform.problem.ProblemException;
+import io.taskmesh.platform.security.CurrentTenant;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/** A tenant's subscriptions to run events, and the history of their deliveries. */
+@Path("/api/v1/subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SubscriptionResource {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public record NewSubscription(String task, List<String> events, String channel, String url) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SubscriptionView(String id, String task, List<String> events, String channel, String url,
+            String secret, Instant createdAt) {
+        static SubscriptionView of(Subscription s, boolean withSecret) {
+            return new SubscriptionView(s.id.toString(), s.taskName, List.of(s.statuses.split(",")), s.channel, s.url,
+                    withSecret ? s.secret : null, s.createdAt);
+        }
+    }
+
+    public record DeliveryView(String id, String eventId, String runId, Delivery.Status status, int attempts,
+            Integer responseCode, Long latencyMs, String lastError, Instant createdAt, Instant updatedAt) {
+        static DeliveryView of(Delivery d) {
+            return new DeliveryView(d.id.toString(), d.eventId, d.runId.toString(), d.status, d.attempts,
+                    d.responseCode, d.latencyMs, d.lastError, d.createdAt, d.updatedAt);
+        }
+    }
+
+    private final SubscriptionRepository subscriptions;
+    private final DeliveryRepository deliveries;
+    private final CurrentTenant caller;
+
+    public SubscriptionResource(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
+            CurrentTenant caller) {
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+        this.caller = caller;
+    }
+
+    /** Answers 201 with the subscription and, this once, its signing secret. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"task-author", "task-operator", "taskmesh-admin"})
+    @WithTransaction
+    public Uni<Response> create(NewSubscription request) {
+        List<FieldError> errors = validate(request);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(422, "The subscription is not valid", errors);
+        }
+        Subscription s = new Subscription();
+        s.id = UUID.randomUUID();
+        s.tenant = caller.id();
+        s.taskName = request.task();
+        s.statuses = String.join(",", request.events());
+        s.channel = request.channel() == null ? "webhook" : request.channel();
+        s.url = request.url();
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        s.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
+        s.createdAt = Instant.now();
+        s.createdBy = caller.user();
+        return subscriptions.persist(s).map(saved -> Response
+                .created(URI.create("/api/v1/subscriptions/" + saved.id))
+                .entity(SubscriptionView.of(saved, true)).build());
+    }
+
+    @GET
+    @WithSession
+    public Uni<List<SubscriptionView>> list() {
+        return subscriptions.listForTenant(caller.id())
+                .map(all -> all.stream().map(s -> SubscriptionView.of(s, false)).toList());
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    @WithSession
+    public Uni<List<DeliveryView>> deliveries(@PathParam("id") String id) {
+        UUID subscriptionId = parse(id);
+        return subscriptions.findForTenant(caller.id(), subscriptionId).chain(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("subscription " + id);
+            }
+            return deliveries.history(s.id, 100);
+        }).map(list -> list.stream().map(DeliveryView::of).toList());
+    }
+
+    private static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("subscription " + id);
+        }
+    }
+
+    static List<FieldError> validate(NewSubscription request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            return List.of(new FieldError("", "a subscription needs events and a url"));
+        }
+        if (request.events() == null || request.events().isEmpty()) {
+            errors.add(new FieldError("events", "name at least one run status, e.g. [\"SUCCEEDED\", \"FAILED\"]"));
+        } else {
+            for (int i = 0; i < request.events().size(); i++) {
+                try {
+                    RunStatus.valueOf(String.valueOf(request.events().get(i)));
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FieldError("events[" + i + "]", "is not a run status"));
+                }
+            }
+        }
+        if (request.channel() != null && !request.channel().equals("webhook")) {
+            errors.add(new FieldError("channel", "only 'webhook' is available"));
+        }
+        if (request.url() == null) {
+            errors.add(new FieldError("url", "is required"));
+        } else {
+            try {
+                URI uri = URI.create(request.url());
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    errors.add(new FieldError("url", "must be an absolute http(s) URL"));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("url", "is not a URL"));
+            }
+        }
+        return errors;
+    }
+}

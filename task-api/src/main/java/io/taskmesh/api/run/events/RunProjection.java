@@ -1,0 +1,83 @@
+package io.taskmesh.api.run.events;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.run.Run;
+import io.taskmesh.api.run.RunRepository;
+import io.taskmesh.events.RunEvent;
+import io.taskmesh.platform.messaging.EventConsumers;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the run read model up to date from the run events. Idempotent: an event whose seq is not newer
+ * than the last one applied changes nothing, and a status the run cannot reach is never applied.
+ */
+@ApplicationScoped
+public class RunProjection {
+
+    private static final Logger LOG = Logger.getLogger(RunProjection.class);
+
+    private final RunRepository runs;
+
+    public RunProjection(RunRepository runs) {
+        this.runs = runs;
+    }
+
+    @Incoming("run-events")
+    public Uni<Void> onRunEvent(Message<String> message) {
+        return EventConsumers.handle(message, incoming -> {
+            RunEvent event = incoming.data(RunEvent.class);
+            return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
+                    .invoke(run -> {
+                        if (run != null) {
+                            apply(run, event);
+                        }
+                    }))
+                    .replaceWithVoid();
+        });
+    }
+
+    /** @return whether the event changed the run */
+    static boolean apply(Run run, RunEvent event) {
+        if (event.seq() <= run.seq) {
+            return false;
+        }
+        if (run.status != event.status() && !run.status.canReach(event.status())) {
+            LOG.warnf("run %s: ignored %s (seq %d) after %s (seq %d)", run.id, event.status(), event.seq(),
+                    run.status, run.seq);
+            return false;
+        }
+        run.status = event.status();
+        run.seq = event.seq();
+        run.attempt = Math.max(run.attempt, event.attempt());
+        run.updatedAt = event.at();
+        switch (event.status()) {
+            case RUNNING -> {
+                if (run.startedAt == null) {
+                    run.startedAt = event.at();
+                }
+            }
+            case QUEUED -> {
+                run.errorCode = null;
+                run.errorMessage = null;
+            }
+            default -> {
+            }
+        }
+        if (event.result() != null) {
+            run.result = event.result().toString();
+        }
+        if (event.error() != null) {
+            run.errorCode = event.error().code();
+            run.errorMessage = event.error().message();
+        }
+        if (event.status().isTerminal()) {
+            run.finishedAt = event.at();
+        }
+        return true;
+    }
+}

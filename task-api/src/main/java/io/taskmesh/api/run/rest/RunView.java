@@ -1,0 +1,26 @@
+package io.taskmesh.api.run.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskmesh.api.run.Run;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunStatus;
+import java.time.Instant;
+
+/** A run as the API shows it. {@code result} is there once the run has one; {@code error} once it failed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunView(String id, String task, int taskVersion, RunStatus status, boolean complete, boolean successful,
+        int attempt, JsonNode inputs, JsonNode result, Error error, Instant createdAt, Instant updatedAt,
+        Instant startedAt, Instant finishedAt, String requestedBy) {
+
+    public record Error(String code, String message) {
+    }
+
+    static RunView of(Run run) {
+        return new RunView(run.id.toString(), run.taskName, run.taskVersion, run.status, run.status.isTerminal(),
+                run.status.isSuccessful(), run.attempt, EventJson.readTree(run.inputs),
+                run.result == null ? null : EventJson.readTree(run.result),
+                run.errorCode == null ? null : new Error(run.errorCode, run.errorMessage),
+                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy);
+    }
+}

@@ -1,0 +1,81 @@
+package io.taskmesh.api.run.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.run.service.RunService;
+import io.taskmesh.platform.problem.Problem;
+import io.taskmesh.platform.problem.ProblemException;
+import io.taskmesh.platform.security.CurrentTenant;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The runs of one task: start one, list them. */
+@Path("/api/v1/tasks/{name}/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class TaskRunResource {
+
+    static final String OPERATORS = "task-operator";
+    static final String ADMIN = "taskmesh-admin";
+
+    private final RunService service;
+    private final CurrentTenant caller;
+
+    public TaskRunResource(RunService service, CurrentTenant caller) {
+        this.service = service;
+        this.caller = caller;
+    }
+
+    /** Body: {@code {"inputs": {...}}}. Answers 202: the run is accepted and goes on in the background. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({OPERATORS, ADMIN})
+    public Uni<Response> start(@PathParam("name") String task, JsonNode body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (body != null && !body.isObject()) {
+            throw ProblemException.invalid(400, "The body must be a JSON object",
+                    List.of(new Problem.FieldError("", "must be an object like {\"inputs\": {...}}")));
+        }
+        if (body != null) {
+            var unknown = new ArrayList<Problem.FieldError>();
+            body.fieldNames().forEachRemaining(f -> {
+                if (!f.equals("inputs")) {
+                    unknown.add(new Problem.FieldError(f, "is not a known field"));
+                }
+            });
+            if (!unknown.isEmpty()) {
+                throw ProblemException.invalid(400, "The body has unknown fields", unknown);
+            }
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ProblemException.invalid(400, "Bad Idempotency-Key header",
+                    List.of(new Problem.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
+        }
+        JsonNode inputs = body == null ? null : body.get("inputs");
+        return service.start(caller.id(), caller.user(), task, inputs, idempotencyKey)
+                .map(started -> Response.accepted(RunView.of(started.run()))
+                        .location(URI.create("/api/v1/runs/" + started.run().id))
+                        .header("Idempotent-Replayed", started.created() ? null : "true")
+                        .build());
+    }
+
+    @GET
+    public Uni<List<RunView>> listForTask(@PathParam("name") String task,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
+        int bounded = Math.max(1, Math.min(limit, 500));
+        return service.listForTask(caller.id(), task, bounded).map(runs -> runs.stream().map(RunView::of).toList());
+    }
+
+}

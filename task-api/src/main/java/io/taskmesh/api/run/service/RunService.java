@@ -1,0 +1,118 @@
+package io.taskmesh.api.run.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.run.Run;
+import io.taskmesh.api.run.RunRepository;
+import io.taskmesh.api.task.TaskRepository;
+import io.taskmesh.api.task.TaskState;
+import io.taskmesh.api.task.TaskVersionRepository;
+import io.taskmesh.api.task.validation.InputValidator;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunCreateCommand;
+import io.taskmesh.events.RunStatus;
+import io.taskmesh.events.Topics;
+import io.taskmesh.outbox.Outbox;
+import io.taskmesh.platform.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Accepts runs: checks the inputs against the task's parameters, stores the run and the command that
+ * asks the scheduler for it in one transaction. Once this commits, the run cannot be lost.
+ */
+@ApplicationScoped
+public class RunService {
+
+    private final TaskRepository tasks;
+    private final TaskVersionRepository versions;
+    private final RunRepository runs;
+    private final InputValidator inputs;
+    private final Outbox outbox;
+
+    public RunService(TaskRepository tasks, TaskVersionRepository versions, RunRepository runs, InputValidator inputs,
+            Outbox outbox) {
+        this.tasks = tasks;
+        this.versions = versions;
+        this.runs = runs;
+        this.inputs = inputs;
+        this.outbox = outbox;
+    }
+
+    /** The run, and whether it was created by this request or found by its idempotency key. */
+    public record Started(Run run, boolean created) {
+    }
+
+    @WithTransaction
+    @WithSpan("RunService.start")
+    public Uni<Started> start(String tenant, String user, String taskName, JsonNode given, String idempotencyKey) {
+        Uni<Run> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
+                : runs.findByIdempotencyKey(tenant, idempotencyKey);
+        return previous.chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(new Started(existing, false));
+            }
+            return tasks.findByName(tenant, taskName).chain(task -> {
+                if (task == null) {
+                    throw ProblemException.notFound("task '" + taskName + "'");
+                }
+                if (task.state != TaskState.ACTIVE) {
+                    throw ProblemException.conflict("task '" + taskName + "' is " + task.state.wire()
+                            + " and takes no new runs");
+                }
+                return versions.findVersion(task, task.currentVersion).chain(version -> {
+                    JsonNode definition = EventJson.readTree(version.definition);
+                    InputValidator.Checked checked = inputs.check(definition.get("parameters"), given);
+                    if (!checked.errors().isEmpty()) {
+                        throw ProblemException.invalid(422, "The inputs do not match the task's parameters",
+                                checked.errors());
+                    }
+                    Instant now = Instant.now();
+                    Run run = new Run();
+                    run.id = UUID.randomUUID();
+                    run.tenant = tenant;
+                    run.taskId = task.id;
+                    run.taskName = task.name;
+                    run.taskVersion = version.version;
+                    run.status = RunStatus.PENDING;
+                    run.inputs = checked.inputs().toString();
+                    run.idempotencyKey = idempotencyKey;
+                    run.requestedBy = user;
+                    run.createdAt = now;
+                    run.updatedAt = now;
+                    RunCreateCommand command = new RunCreateCommand(tenant, task.name, run.id.toString(),
+                            version.version, definition, checked.inputs(), idempotencyKey, user);
+                    return runs.persist(run)
+                            .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), RunCreateCommand.TYPE,
+                                    run.id.toString(), command))
+                            .replaceWith(new Started(run, true));
+                });
+            });
+        });
+    }
+
+    @WithSession
+    public Uni<Run> get(String tenant, UUID id) {
+        return runs.findForTenant(tenant, id).map(run -> {
+            if (run == null) {
+                throw ProblemException.notFound("run " + id);
+            }
+            return run;
+        });
+    }
+
+    @WithSession
+    public Uni<List<Run>> listForTask(String tenant, String taskName, int limit) {
+        return tasks.findByName(tenant, taskName).chain(task -> {
+            if (task == null) {
+                throw ProblemException.notFound("task '" + taskName + "'");
+            }
+            return runs.listForTask(tenant, taskName, limit);
+        });
+    }
+}

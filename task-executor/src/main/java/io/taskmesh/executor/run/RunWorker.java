@@ -1,0 +1,87 @@
+package io.taskmesh.executor.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunRequest;
+import io.taskmesh.events.RunStatus;
+import io.taskmesh.events.Topics;
+import io.taskmesh.executor.step.StepFailure;
+import io.taskmesh.executor.step.StepRunner;
+import io.taskmesh.platform.messaging.CloudEventMessages;
+import io.taskmesh.platform.messaging.EventConsumers;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes one attempt of a run from the run requests, announces RUNNING, carries out its steps and
+ * announces SUCCEEDED with the result or FAILED with the reason. The request is acknowledged only once
+ * its outcome is on the broker, so a crash mid-run leaves the request to be taken again.
+ */
+@ApplicationScoped
+public class RunWorker {
+
+    private static final Logger LOG = Logger.getLogger(RunWorker.class);
+
+    private final StepRunner steps;
+    private final MutinyEmitter<String> events;
+    private final String source;
+
+    public RunWorker(StepRunner steps, @Channel("run-events") MutinyEmitter<String> events,
+            @ConfigProperty(name = "quarkus.application.name") String source) {
+        this.steps = steps;
+        this.events = events;
+        this.source = source;
+    }
+
+    @Incoming("run-requests")
+    public Uni<Void> onRequest(Message<String> message) {
+        return EventConsumers.handle(message, incoming -> execute(incoming.data(RunRequest.class)));
+    }
+
+    Uni<Void> execute(RunRequest request) {
+        long seq = request.seq();
+        return publish(request, RunStatus.RUNNING, seq + 1, null, null)
+                .chain(() -> Uni.createFrom().item(() -> outcome(request))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .chain(outcome -> publish(request, outcome.status(), seq + 2, outcome.result(), outcome.error()));
+    }
+
+    private record Outcome(RunStatus status, JsonNode result, RunEvent.RunError error) {
+    }
+
+    private Outcome outcome(RunRequest request) {
+        if (request.deadline() != null && Instant.now().isAfter(request.deadline())) {
+            return new Outcome(RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
+                    "the run's maxDurationSeconds ran out before it started"));
+        }
+        try {
+            return new Outcome(RunStatus.SUCCEEDED, steps.run(request.definition(), request.inputs()), null);
+        } catch (StepFailure failure) {
+            return new Outcome(RunStatus.FAILED, null, new RunEvent.RunError(failure.code(), failure.getMessage()));
+        } catch (RuntimeException unexpected) {
+            LOG.errorf(unexpected, "run %s failed unexpectedly", request.runId());
+            return new Outcome(RunStatus.FAILED, null, new RunEvent.RunError("executor-error",
+                    unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage()));
+        }
+    }
+
+    private Uni<Void> publish(RunRequest request, RunStatus status, long seq, JsonNode result, RunEvent.RunError error) {
+        RunEvent event = new RunEvent(request.tenant(), request.runId(), request.task(), request.version(), status, seq,
+                request.attempt(), result, error, Instant.now());
+        // A stable id per (run, attempt, seq): a redelivered request republishes the same events, which
+        // consumers recognise by their seq.
+        String id = UUID.nameUUIDFromBytes((request.runId() + "/" + request.attempt() + "/" + seq).getBytes()).toString();
+        return events.sendMessage(CloudEventMessages.of(source, Topics.RUN_EVENTS, request.runId(), id, event.type(),
+                request.runId(), EventJson.write(event)));
+    }
+}

@@ -1,0 +1,89 @@
+package io.taskmesh.executor.step;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.platform.expression.Expressions;
+import io.taskmesh.platform.problem.Problem.FieldError;
+import io.taskmesh.platform.schema.JsonSchemas;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Carries out a task's steps in order. Each step sees {@code inputs}, {@code context} and the outputs of
+ * the steps before it ({@code steps.<id>.output}); a step whose {@code if} is false is skipped. The output
+ * of the last step that ran is the run's result, which must match the task's {@code resultSchema} and
+ * {@code resultValidator}.
+ */
+@ApplicationScoped
+public class StepRunner {
+
+    public JsonNode run(JsonNode definition, JsonNode inputs) {
+        JsonNode steps = definition.path("steps");
+        if (!steps.isArray() || steps.isEmpty()) {
+            throw new StepFailure("no-agent", "the task has no steps and no agent can carry out its objective yet");
+        }
+        ObjectNode done = JsonNodeFactory.instance.objectNode();
+        Map<String, JsonNode> variables = new HashMap<>();
+        variables.put("inputs", inputs);
+        variables.put("context", definition.path("context").isObject() ? definition.get("context")
+                : JsonNodeFactory.instance.objectNode());
+        variables.put("steps", done);
+        JsonNode result = JsonNodeFactory.instance.nullNode();
+        for (JsonNode step : steps) {
+            String id = step.path("id").asText();
+            if (step.hasNonNull("if") && !evaluate(step.get("if").asText(), variables, id).asBoolean(false)) {
+                continue;
+            }
+            JsonNode output = perform(step, variables, id);
+            done.putObject(id).set("output", output);
+            result = output;
+        }
+        checkResult(definition, result);
+        return result;
+    }
+
+    private JsonNode perform(JsonNode step, Map<String, JsonNode> variables, String id) {
+        String action = step.path("action").asText();
+        return switch (action) {
+            case "transform" -> evaluate(step.path("expression").asText(), variables, id);
+            default -> throw new StepFailure("unsupported-action",
+                    "step '" + id + "': the action '" + action + "' is not available in this executor");
+        };
+    }
+
+    private static JsonNode evaluate(String expression, Map<String, JsonNode> variables, String stepId) {
+        try {
+            return Expressions.evaluate(expression, variables);
+        } catch (Expressions.InvalidExpressionException e) {
+            throw new StepFailure("expression-failed", "step '" + stepId + "': " + e.getMessage());
+        }
+    }
+
+    static void checkResult(JsonNode definition, JsonNode result) {
+        JsonNode schema = definition.get("resultSchema");
+        if (schema != null && schema.isObject()) {
+            List<FieldError> errors = JsonSchemas.violations(JsonSchemas.compile(schema), result, "result");
+            if (!errors.isEmpty()) {
+                throw new StepFailure("result-invalid", "the result does not match the result schema: "
+                        + errors.stream().map(e -> e.field() + " " + e.message()).collect(Collectors.joining("; ")));
+            }
+        }
+        JsonNode validator = definition.get("resultValidator");
+        if (validator != null && validator.isTextual()) {
+            JsonNode verdict;
+            try {
+                verdict = Expressions.evaluate(validator.asText(), Map.of("result", result));
+            } catch (Expressions.InvalidExpressionException e) {
+                throw new StepFailure("result-invalid", "the result validator failed: " + e.getMessage());
+            }
+            if (!verdict.asBoolean(false)) {
+                throw new StepFailure("result-invalid", "the result validator '" + validator.asText()
+                        + "' is not true for the result");
+            }
+        }
+    }
+}

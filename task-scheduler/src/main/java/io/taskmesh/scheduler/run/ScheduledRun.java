@@ -1,0 +1,52 @@
+package io.taskmesh.scheduler.run;
+
+import io.taskmesh.events.RunStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A run as the scheduler supervises it: the pinned definition, its inputs, attempt and last seq. */
+@Entity
+@Table(name = "run")
+public class ScheduledRun {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(name = "task_name", nullable = false)
+    public String taskName;
+
+    @Column(name = "task_version", nullable = false)
+    public int taskVersion;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String definition;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String inputs;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public RunStatus status;
+
+    @Column(nullable = false)
+    public int attempt;
+
+    /** The highest seq of this run's events, whoever emitted it; the next event the scheduler emits follows it. */
+    @Column(nullable = false)
+    public long seq;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

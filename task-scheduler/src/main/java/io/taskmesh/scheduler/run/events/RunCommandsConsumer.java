@@ -1,0 +1,37 @@
+package io.taskmesh.scheduler.run.events;
+
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.MalformedEventException;
+import io.taskmesh.events.RunCreateCommand;
+import io.taskmesh.events.RunEvent;
+import io.taskmesh.platform.messaging.EventConsumers;
+import io.taskmesh.scheduler.run.service.RunScheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** The scheduler's inputs: run commands (what to run) and run events (how runs are going). */
+@ApplicationScoped
+public class RunCommandsConsumer {
+
+    private final RunScheduler scheduler;
+
+    public RunCommandsConsumer(RunScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Incoming("run-commands")
+    public Uni<Void> onCommand(Message<String> message) {
+        return EventConsumers.handle(message, event -> {
+            if (!RunCreateCommand.TYPE.equals(event.type())) {
+                throw new MalformedEventException("unsupported run command type " + event.type());
+            }
+            return scheduler.accept(event.data(RunCreateCommand.class), event.id());
+        });
+    }
+
+    @Incoming("run-events")
+    public Uni<Void> onRunEvent(Message<String> message) {
+        return EventConsumers.handle(message, event -> scheduler.observe(event.data(RunEvent.class)));
+    }
+}
