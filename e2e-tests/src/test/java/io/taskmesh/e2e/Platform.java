@@ -1,0 +1,119 @@
+package io.taskmesh.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four services as they run in production: their packaged jars started as processes, on ports of
+ * their own and a database of their own, against the real Kafka, PostgreSQL and Keycloak that
+ * {@code bin/taskmesh test} started. Started once for the whole end-to-end suite.
+ */
+final class Platform {
+
+    static final int API_PORT = 18080;
+    static final int NOTIFICATIONS_PORT = 18083;
+    private static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+
+    static {
+        SERVICES.put("task-api", API_PORT);
+        SERVICES.put("task-scheduler", 18081);
+        SERVICES.put("task-executor", 18082);
+        SERVICES.put("notification-service", NOTIFICATIONS_PORT);
+    }
+
+    private static final List<Process> PROCESSES = new ArrayList<>();
+    private static boolean started;
+
+    private Platform() {
+    }
+
+    static String api() {
+        return "http://127.0.0.1:" + API_PORT;
+    }
+
+    static String notifications() {
+        return "http://127.0.0.1:" + NOTIFICATIONS_PORT;
+    }
+
+    static synchronized void start() throws Exception {
+        if (started) {
+            return;
+        }
+        started = true;
+        Path root = Path.of(System.getProperty("taskmesh.root", "..")).toAbsolutePath().normalize();
+        Path logs = root.resolve("e2e-tests/target/services");
+        Files.createDirectories(logs);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (var service : SERVICES.entrySet()) {
+            Path jar = root.resolve(service.getKey()).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException("not built: " + jar);
+            }
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs.resolve(service.getKey() + ".log").toFile());
+            Map<String, String> env = builder.environment();
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(service.getValue()));
+            env.put("TASKMESH_DB_NAME", "taskmesh_e2e");
+            env.put("TASKMESH_GROUP_PREFIX", "e2e-");
+            env.put("TASKMESH_API_BASE_URL", api());
+            PROCESSES.add(builder.start());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(Platform::stop, "platform-stop"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (var service : SERVICES.entrySet()) {
+            URI ready = URI.create("http://127.0.0.1:" + service.getValue() + "/q/health/ready");
+            while (!isReady(http, ready)) {
+                int index = new ArrayList<>(SERVICES.keySet()).indexOf(service.getKey());
+                if (!PROCESSES.get(index).isAlive()) {
+                    throw new IllegalStateException(service.getKey() + " exited; see " + logs.resolve(service.getKey() + ".log"));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(service.getKey() + " not ready in 120 s; see " + logs);
+                }
+                Thread.sleep(300);
+            }
+        }
+    }
+
+    private static boolean isReady(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static synchronized void stop() {
+        for (Process p : PROCESSES) {
+            p.destroy();
+        }
+        for (Process p : PROCESSES) {
+            try {
+                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        PROCESSES.clear();
+    }
+}

@@ -1,0 +1,122 @@
+package io.taskmesh.notification.delivery;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunStatus;
+import io.taskmesh.events.Topics;
+import io.taskmesh.testing.KafkaProbe;
+import io.taskmesh.testing.Tokens;
+import java.net.InetSocketAddress;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class WebhookDeliveryTest {
+
+    record Hook(Map<String, List<String>> headers, String body) {
+    }
+
+    private HttpServer receiver;
+    private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startReceiver() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            hooks.add(new Hook(Map.copyOf(exchange.getRequestHeaders()),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.stop(0);
+    }
+
+    private String subscribe(String task) {
+        return given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body("{\"task\":\"%s\",\"events\":[\"SUCCEEDED\"],\"url\":\"http://127.0.0.1:%d/hook\"}"
+                        .formatted(task, receiver.getAddress().getPort()))
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().asString();
+    }
+
+    private static String event(String task, String runId, RunStatus status, long seq) {
+        return EventJson.write(new RunEvent("acme", runId, task, 1, status, seq, 1,
+                EventJson.readTree("42"), null, Instant.now()));
+    }
+
+    @Test
+    void aMatchingEventIsDeliveredOnceSignedEvenWhenKafkaDeliversItTwice() throws Exception {
+        String task = "t-" + UUID.randomUUID();
+        JsonNode subscription = EventJson.readTree(subscribe(task));
+        String runId = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+
+        // not matching: other status, other task, other tenant
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, UUID.randomUUID().toString(),
+                RunStatus.RUNNING.eventType(), runId, event(task, runId, RunStatus.RUNNING, 2));
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, UUID.randomUUID().toString(),
+                RunStatus.SUCCEEDED.eventType(), runId, event("other", runId, RunStatus.SUCCEEDED, 3));
+        // a malformed record in between: dead-lettered, the consumer goes on
+        KafkaProbe.publish(Topics.RUN_EVENTS, runId, "{oops", Map.of());
+        for (int i = 0; i < 2; i++) {
+            KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, eventId, RunStatus.SUCCEEDED.eventType(), runId,
+                    event(task, runId, RunStatus.SUCCEEDED, 3));
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !hooks.isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.of("alice"))
+                        .get("/api/v1/subscriptions/" + subscription.get("id").asText() + "/deliveries")
+                        .then().statusCode(200).body("size()", equalTo(1))
+                        .body("[0].status", equalTo("DELIVERED")).body("[0].attempts", equalTo(1)));
+        Thread.sleep(1000);
+        assertThat(hooks).hasSize(1);
+        Hook hook = hooks.getFirst();
+        new Webhook(subscription.get("secret").asText()).verify(hook.body(), HttpHeaders.of(hook.headers(), (a, b) -> true));
+        assertThat(hook.headers().get("Webhook-id")).containsExactly(eventId);
+        JsonNode body = EventJson.readTree(hook.body());
+        assertThat(body.path("data").path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(body.path("data").path("result").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void anInvalidSubscriptionIsRefusedNamingEachField() {
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body("{\"events\":[\"DONE\"],\"url\":\"ftp://example\",\"channel\":\"pigeon\"}")
+                .post("/api/v1/subscriptions")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItems("events[0]", "url", "channel"));
+        given().contentType(ContentType.JSON).body("{}").post("/api/v1/subscriptions").then().statusCode(401);
+    }
+
+    @Test
+    void anotherTenantsSubscriptionDoesNotExistForYou() {
+        String id = EventJson.readTree(subscribe("t-" + UUID.randomUUID())).get("id").asText();
+        given().auth().oauth2(Tokens.of("bob")).get("/api/v1/subscriptions/" + id + "/deliveries")
+                .then().statusCode(404);
+    }
+}
