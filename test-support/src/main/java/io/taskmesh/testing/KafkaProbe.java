@@ -81,13 +81,17 @@ public final class KafkaProbe implements AutoCloseable {
             }
         }
         while (System.nanoTime() < deadline) {
+            // keep the whole batch: records after the match are what the next await looks for
+            List<Event> batch = new ArrayList<>();
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                 Map<String, String> headers = new HashMap<>();
                 for (Header h : r.headers()) {
                     headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
                 }
-                Event e = new Event(r.topic(), r.key(), r.value(), headers);
-                seen.add(e);
+                batch.add(new Event(r.topic(), r.key(), r.value(), headers));
+            }
+            seen.addAll(batch);
+            for (Event e : batch) {
                 if (match.test(e)) {
                     return e;
                 }
