@@ -38,4 +38,13 @@ public class Task {
 
     @Column(name = "created_by", nullable = false)
     public String createdBy;
+
+    public String title;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String objective;
+
+    /** The current version's labels as a JSON object, for filtering. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String labels;
 }

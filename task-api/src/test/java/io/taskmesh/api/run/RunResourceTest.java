@@ -1,13 +1,13 @@
 package io.taskmesh.api.run;
 
 import static io.restassured.RestAssured.given;
+import static io.taskmesh.api.ApiFixtures.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.EventSchemas;
 import io.taskmesh.events.RunCreateCommand;
@@ -15,7 +15,6 @@ import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.testing.KafkaProbe;
-import io.taskmesh.testing.Tokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,10 +27,6 @@ import org.junit.jupiter.api.Test;
 class RunResourceTest {
 
     private String task;
-
-    static RequestSpecification as(String user) {
-        return given().auth().oauth2(Tokens.of(user));
-    }
 
     @BeforeEach
     void createTask() {

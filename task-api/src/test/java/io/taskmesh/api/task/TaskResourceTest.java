@@ -1,6 +1,9 @@
 package io.taskmesh.api.task;
 
 import static io.restassured.RestAssured.given;
+import static io.taskmesh.api.ApiFixtures.as;
+import static io.taskmesh.api.ApiFixtures.doubleTask;
+import static io.taskmesh.api.ApiFixtures.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,35 +14,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.taskmesh.events.EventSchemas;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.TaskDefinitionChanged;
 import io.taskmesh.events.Topics;
 import io.taskmesh.testing.KafkaProbe;
-import io.taskmesh.testing.Tokens;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class TaskResourceTest {
-
-    static RequestSpecification as(String user) {
-        return given().auth().oauth2(Tokens.of(user));
-    }
-
-    static String uniqueName(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static String doubleTask(String name) {
-        return """
-                {"name":"%s","objective":"Double a number",
-                 "parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},
-                 "resultSchema":{"type":"integer"},
-                 "steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}""".formatted(name);
-    }
 
     @Test
     void anAuthorCreatesATaskAndTheChangeIsPublishedWithItsFullDefinition() {
@@ -62,7 +46,7 @@ class TaskResourceTest {
             assertThat(data.definition().path("objective").asText()).isEqualTo("Double a number");
         }
         as("alice").get("/api/v1/tasks/" + name).then().statusCode(200).body("version", equalTo(1));
-        as("vera").get("/api/v1/tasks").then().statusCode(200).body("name", hasItem(name));
+        as("vera").get("/api/v1/tasks?q=" + name).then().statusCode(200).body("items.name", hasItem(name));
     }
 
     @Test

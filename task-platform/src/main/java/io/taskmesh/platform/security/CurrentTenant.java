@@ -1,6 +1,7 @@
 package io.taskmesh.platform.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.taskmesh.platform.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -14,10 +15,33 @@ public class CurrentTenant {
 
     public static final String CLAIM = "tenant";
 
-    private final SecurityIdentity identity;
+    /** Who is asking, for services and the audit log: tenant, subject and the client's address. */
+    public record Caller(String tenant, String subject, String remoteAddress) {
+    }
 
-    public CurrentTenant(SecurityIdentity identity) {
+    private final SecurityIdentity identity;
+    private final CurrentVertxRequest request;
+
+    public CurrentTenant(SecurityIdentity identity, CurrentVertxRequest request) {
         this.identity = identity;
+        this.request = request;
+    }
+
+    public Caller caller() {
+        return new Caller(id(), user(), remoteAddress());
+    }
+
+    /** The client's address; behind a gateway, the first X-Forwarded-For hop. */
+    public String remoteAddress() {
+        if (request.getCurrent() == null) {
+            return null;
+        }
+        String forwarded = request.getCurrent().request().getHeader("X-Forwarded-For");
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.split(",")[0].trim();
+        }
+        var address = request.getCurrent().request().remoteAddress();
+        return address == null ? null : address.hostAddress();
     }
 
     public String id() {

@@ -64,7 +64,7 @@ public class TaskRunResource {
                     List.of(new Problem.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
         }
         JsonNode inputs = body == null ? null : body.get("inputs");
-        return service.start(caller.id(), caller.user(), task, inputs, idempotencyKey)
+        return service.start(caller.caller(), task, inputs, idempotencyKey)
                 .map(started -> Response.accepted(RunView.of(started.run()))
                         .location(URI.create("/api/v1/runs/" + started.run().id))
                         .header("Idempotent-Replayed", started.created() ? null : "true")

@@ -5,6 +5,7 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.audit.AuditLog;
 import io.taskmesh.api.run.Run;
 import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.api.task.TaskRepository;
@@ -17,6 +18,7 @@ import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.outbox.Outbox;
 import io.taskmesh.platform.problem.ProblemException;
+import io.taskmesh.platform.security.CurrentTenant.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -34,9 +36,11 @@ public class RunService {
     private final RunRepository runs;
     private final InputValidator inputs;
     private final Outbox outbox;
+    private final AuditLog audit;
 
     public RunService(TaskRepository tasks, TaskVersionRepository versions, RunRepository runs, InputValidator inputs,
-            Outbox outbox) {
+            Outbox outbox, AuditLog audit) {
+        this.audit = audit;
         this.tasks = tasks;
         this.versions = versions;
         this.runs = runs;
@@ -50,7 +54,8 @@ public class RunService {
 
     @WithTransaction
     @WithSpan("RunService.start")
-    public Uni<Started> start(String tenant, String user, String taskName, JsonNode given, String idempotencyKey) {
+    public Uni<Started> start(Caller caller, String taskName, JsonNode given, String idempotencyKey) {
+        String tenant = caller.tenant();
         Uni<Run> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
                 : runs.findByIdempotencyKey(tenant, idempotencyKey);
         return previous.chain(existing -> {
@@ -82,14 +87,16 @@ public class RunService {
                     run.status = RunStatus.PENDING;
                     run.inputs = checked.inputs().toString();
                     run.idempotencyKey = idempotencyKey;
-                    run.requestedBy = user;
+                    run.requestedBy = caller.subject();
                     run.createdAt = now;
                     run.updatedAt = now;
                     RunCreateCommand command = new RunCreateCommand(tenant, task.name, run.id.toString(),
-                            version.version, definition, checked.inputs(), idempotencyKey, user);
+                            version.version, definition, checked.inputs(), idempotencyKey, caller.subject());
                     return runs.persist(run)
                             .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), RunCreateCommand.TYPE,
                                     run.id.toString(), command))
+                            .call(() -> audit.record(caller, "run.start",
+                                    AuditLog.Target.run(run.id.toString(), run.taskName, run.taskVersion), null))
                             .replaceWith(new Started(run, true));
                 });
             });

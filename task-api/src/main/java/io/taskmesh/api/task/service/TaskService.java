@@ -1,11 +1,15 @@
 package io.taskmesh.api.task.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.audit.AuditLog;
 import io.taskmesh.api.task.Task;
+import io.taskmesh.api.task.TaskGraph;
 import io.taskmesh.api.task.TaskRepository;
 import io.taskmesh.api.task.TaskState;
 import io.taskmesh.api.task.TaskVersion;
@@ -17,13 +21,13 @@ import io.taskmesh.events.Topics;
 import io.taskmesh.outbox.Outbox;
 import io.taskmesh.platform.problem.Problem.FieldError;
 import io.taskmesh.platform.problem.ProblemException;
-import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.taskmesh.platform.security.CurrentTenant.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Creates and versions task definitions; every change is announced on the task-definitions topic. */
+/** Creates and versions task definitions and moves tasks between states; every change is announced. */
 @ApplicationScoped
 public class TaskService {
 
@@ -31,68 +35,95 @@ public class TaskService {
     private final TaskVersionRepository versions;
     private final TaskDefinitionValidator validator;
     private final Outbox outbox;
+    private final AuditLog audit;
 
     public TaskService(TaskRepository tasks, TaskVersionRepository versions, TaskDefinitionValidator validator,
-            Outbox outbox) {
+            Outbox outbox, AuditLog audit) {
         this.tasks = tasks;
         this.versions = versions;
         this.validator = validator;
         this.outbox = outbox;
+        this.audit = audit;
     }
 
-    /** A task with the definition of its current version. */
+    /** A task with the definition of one of its versions. */
     public record Defined(Task task, TaskVersion version) {
         public JsonNode definition() {
             return EventJson.readTree(version.definition);
         }
     }
 
+    /** A page of tasks and the cursor of the next one (null on the last page). */
+    public record Page(List<Task> tasks, String nextCursor) {
+    }
+
     @WithTransaction
     @WithSpan("TaskService.create")
-    public Uni<Defined> create(String tenant, String user, JsonNode definition) {
-        requireValid(definition);
+    public Uni<Defined> create(Caller caller, JsonNode given) {
+        ObjectNode definition = requireValid(given);
         String name = definition.get("name").asText();
-        return tasks.findByName(tenant, name).chain(existing -> {
-            if (existing != null) {
-                throw ProblemException.conflict("a task named '" + name + "' already exists");
-            }
-            Instant now = Instant.now();
-            Task task = new Task();
-            task.id = UUID.randomUUID();
-            task.tenant = tenant;
-            task.name = name;
-            task.state = TaskState.ACTIVE;
-            task.currentVersion = 0;
-            task.createdAt = now;
-            task.updatedAt = now;
-            task.createdBy = user;
-            return tasks.persist(task).chain(() -> addVersion(task, user, definition));
-        });
+        return checkLinks(caller.tenant(), name, definition).chain(() -> tasks.findByName(caller.tenant(), name))
+                .chain(existing -> {
+                    if (existing != null) {
+                        throw ProblemException.conflict("a task named '" + name + "' already exists");
+                    }
+                    Instant now = Instant.now();
+                    Task task = new Task();
+                    task.id = UUID.randomUUID();
+                    task.tenant = caller.tenant();
+                    task.name = name;
+                    task.state = TaskState.ACTIVE;
+                    task.currentVersion = 0;
+                    task.createdAt = now;
+                    task.updatedAt = now;
+                    task.createdBy = caller.subject();
+                    describe(task, definition);
+                    return tasks.persist(task).chain(() -> addVersion(task, caller, definition, "task.create"));
+                });
     }
 
     @WithTransaction
     @WithSpan("TaskService.createVersion")
-    public Uni<Defined> update(String tenant, String user, String name, JsonNode definition) {
-        if (definition instanceof ObjectNode object && !object.has("name")) {
+    public Uni<Defined> update(Caller caller, String name, JsonNode given) {
+        if (given instanceof ObjectNode object && !object.has("name")) {
             object.put("name", name);
         }
-        requireValid(definition);
+        ObjectNode definition = requireValid(given);
         if (!name.equals(definition.get("name").asText())) {
             throw ProblemException.invalid(422, "A task cannot be renamed",
                     List.of(new FieldError("name", "must be '" + name + "', the name of the task being updated")));
         }
-        return findTask(tenant, name).chain(task -> {
+        return checkLinks(caller.tenant(), name, definition).chain(() -> findTask(caller.tenant(), name)).chain(task -> {
             if (task.state == TaskState.ARCHIVED) {
                 throw ProblemException.conflict("task '" + name + "' is archived and read-only");
             }
-            return addVersion(task, user, definition);
+            describe(task, definition);
+            return addVersion(task, caller, definition, "task.update");
+        });
+    }
+
+    /** Moves a task to {@code target}: inactive tasks take no runs; archived ones are read-only for good. */
+    @WithTransaction
+    @WithSpan("TaskService.changeState")
+    public Uni<Defined> changeState(Caller caller, String name, TaskState target) {
+        return findTask(caller.tenant(), name).chain(task -> {
+            if (task.state == target) {
+                return current(task);
+            }
+            if (task.state == TaskState.ARCHIVED) {
+                throw ProblemException.conflict("task '" + name + "' is archived and read-only");
+            }
+            task.state = target;
+            task.updatedAt = Instant.now();
+            return current(task).call(defined -> announce(task, defined.version(), defined.definition()))
+                    .call(defined -> audit.record(caller, "task." + verb(target),
+                            AuditLog.Target.task(task.id.toString(), task.name, task.currentVersion), null));
         });
     }
 
     @WithSession
     public Uni<Defined> get(String tenant, String name) {
-        return findTask(tenant, name).chain(task -> versions.findVersion(task, task.currentVersion)
-                .map(version -> new Defined(task, version)));
+        return findTask(tenant, name).chain(this::current);
     }
 
     @WithSession
@@ -106,8 +137,19 @@ public class TaskService {
     }
 
     @WithSession
-    public Uni<List<Task>> list(String tenant) {
-        return tasks.listVisible(tenant);
+    public Uni<List<TaskVersion>> versions(String tenant, String name) {
+        return findTask(tenant, name).chain(versions::listFor);
+    }
+
+    @WithSession
+    public Uni<Page> list(String tenant, TaskRepository.Filter filter, int limit) {
+        return tasks.search(tenant, filter, limit + 1).map(found -> {
+            if (found.size() <= limit) {
+                return new Page(found, null);
+            }
+            List<Task> page = found.subList(0, limit);
+            return new Page(page, page.getLast().name);
+        });
     }
 
     Uni<Task> findTask(String tenant, String name) {
@@ -119,14 +161,47 @@ public class TaskService {
         });
     }
 
-    private void requireValid(JsonNode definition) {
-        List<FieldError> errors = validator.validate(definition);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(422, "The task definition is not valid", errors);
-        }
+    private Uni<Defined> current(Task task) {
+        return versions.findVersion(task, task.currentVersion).map(version -> new Defined(task, version));
     }
 
-    private Uni<Defined> addVersion(Task task, String user, JsonNode definition) {
+    private ObjectNode requireValid(JsonNode definition) {
+        TaskDefinitionValidator.Validated validated = validator.validate(definition);
+        if (!validated.errors().isEmpty()) {
+            throw ProblemException.invalid(422, "The task definition is not valid", validated.errors());
+        }
+        return validated.definition();
+    }
+
+    private Uni<Void> checkLinks(String tenant, String name, JsonNode definition) {
+        boolean linked = TaskGraph.links(definition).values().stream().anyMatch(l -> !l.isEmpty());
+        if (!linked) {
+            return Uni.createFrom().voidItem();
+        }
+        return tasks.linksOfOthers(tenant, name).invoke(others -> {
+            List<FieldError> errors = TaskGraph.check(name, definition, others);
+            if (!errors.isEmpty()) {
+                throw ProblemException.invalid(422, "The task's links to other tasks are not valid", errors);
+            }
+        }).replaceWithVoid();
+    }
+
+    private static void describe(Task task, JsonNode definition) {
+        task.title = definition.path("title").asText(null);
+        task.objective = definition.path("objective").asText("");
+        JsonNode labels = definition.path("labels");
+        task.labels = (labels.isObject() ? labels : JsonNodeFactory.instance.objectNode()).toString();
+    }
+
+    private static String verb(TaskState state) {
+        return switch (state) {
+            case ACTIVE -> "activate";
+            case INACTIVE -> "deactivate";
+            case ARCHIVED -> "archive";
+        };
+    }
+
+    private Uni<Defined> addVersion(Task task, Caller caller, JsonNode definition, String action) {
         Instant now = Instant.now();
         task.currentVersion += 1;
         task.updatedAt = now;
@@ -135,12 +210,18 @@ public class TaskService {
         version.version = task.currentVersion;
         version.definition = definition.toString();
         version.createdAt = now;
-        version.createdBy = user;
-        TaskDefinitionChanged event = new TaskDefinitionChanged(task.tenant, task.id.toString(), task.name,
-                version.version, task.state.wire(), definition, now);
+        version.createdBy = caller.subject();
         return versions.persist(version)
-                .chain(() -> outbox.add(Topics.TASK_DEFINITIONS, task.id.toString(), TaskDefinitionChanged.TYPE,
-                        task.name, event))
+                .call(() -> announce(task, version, definition))
+                .call(() -> audit.record(caller, action,
+                        AuditLog.Target.task(task.id.toString(), task.name, version.version), null))
                 .replaceWith(new Defined(task, version));
+    }
+
+    private Uni<Void> announce(Task task, TaskVersion version, JsonNode definition) {
+        TaskDefinitionChanged event = new TaskDefinitionChanged(task.tenant, task.id.toString(), task.name,
+                version.version, task.state.wire(), definition, task.updatedAt);
+        return outbox.add(Topics.TASK_DEFINITIONS, task.id.toString(), TaskDefinitionChanged.TYPE, task.name, event)
+                .replaceWithVoid();
     }
 }

@@ -1,10 +1,14 @@
 package io.taskmesh.api.task.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.platform.expression.Expressions;
 import io.taskmesh.platform.problem.Problem.FieldError;
+import io.taskmesh.platform.schedule.CronSchedule;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,11 +25,17 @@ public class TaskDefinitionValidator {
 
     private static final JsonSchema DEFINITION_SCHEMA = JsonSchemas.load("io/taskmesh/api/task-definition.schema.json");
 
-    public List<FieldError> validate(JsonNode definition) {
-        if (definition == null || !definition.isObject()) {
-            return List.of(new FieldError("", "a task definition is a JSON object"));
+    /** The definition as it will be stored (result type shorthands turned into JSON Schema), or what is wrong. */
+    public record Validated(ObjectNode definition, List<FieldError> errors) {
+    }
+
+    public Validated validate(JsonNode given) {
+        if (given == null || !given.isObject()) {
+            return new Validated(null, List.of(new FieldError("", "a task definition is a JSON object")));
         }
+        ObjectNode definition = ((ObjectNode) given).deepCopy();
         List<FieldError> errors = new ArrayList<>(JsonSchemas.violations(DEFINITION_SCHEMA, definition, ""));
+        normalizeResultType(definition, errors);
         checkSchema(definition, "parameters", errors);
         checkSchema(definition, "resultSchema", errors);
         checkExpression(definition.get("resultValidator"), "resultValidator", errors);
@@ -45,7 +55,64 @@ public class TaskDefinitionValidator {
                 }
             }
         }
-        return errors.stream().distinct().toList();
+        JsonNode triggers = definition.get("triggers");
+        if (triggers != null && triggers.isArray()) {
+            for (int i = 0; i < triggers.size(); i++) {
+                checkTrigger(triggers.get(i), "triggers[" + i + "]", errors);
+            }
+        }
+        return new Validated(definition, errors.stream().distinct().toList());
+    }
+
+    private static void normalizeResultType(ObjectNode definition, List<FieldError> errors) {
+        JsonNode type = definition.get("resultSchema");
+        if (type == null || type.isNull()) {
+            return;
+        }
+        try {
+            definition.set("resultSchema", ResultTypes.toSchema(type));
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("resultSchema", e.getMessage()));
+        }
+    }
+
+    private static void checkTrigger(JsonNode trigger, String at, List<FieldError> errors) {
+        if (trigger.hasNonNull("cron")) {
+            try {
+                CronSchedule.parse(trigger.get("cron").asText(), trigger.path("timezone").asText(null));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(at + (e.getMessage().contains("timezone") ? ".timezone" : ".cron"), e.getMessage()));
+            }
+        } else if (trigger.hasNonNull("timezone")) {
+            try {
+                CronSchedule.zone(trigger.get("timezone").asText());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(at + ".timezone", e.getMessage()));
+            }
+        }
+        for (String field : List.of("at", "startAt", "endAt", "anchor")) {
+            if (trigger.hasNonNull(field)) {
+                try {
+                    OffsetDateTime.parse(trigger.get(field).asText());
+                } catch (DateTimeParseException e) {
+                    errors.add(new FieldError(at + "." + field, "is not an ISO-8601 date-time with offset, "
+                            + "e.g. 2026-12-01T09:00:00+01:00"));
+                }
+            }
+        }
+        if (trigger.hasNonNull("startAt") && trigger.hasNonNull("endAt")) {
+            try {
+                if (!OffsetDateTime.parse(trigger.get("startAt").asText())
+                        .isBefore(OffsetDateTime.parse(trigger.get("endAt").asText()))) {
+                    errors.add(new FieldError(at + ".endAt", "must be after startAt"));
+                }
+            } catch (DateTimeParseException ignored) {
+                // reported above
+            }
+        }
+        checkExpression(trigger.get("filter"), at + ".filter", errors);
+        trigger.path("inputsFrom").properties().forEach(e ->
+                checkExpression(e.getValue(), at + ".inputsFrom." + e.getKey(), errors));
     }
 
     private static void checkSchema(JsonNode definition, String field, List<FieldError> errors) {

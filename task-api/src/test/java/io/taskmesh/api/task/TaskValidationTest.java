@@ -1,0 +1,87 @@
+package io.taskmesh.api.task;
+
+import static io.taskmesh.api.ApiFixtures.as;
+import static io.taskmesh.api.ApiFixtures.uniqueName;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class TaskValidationTest {
+
+    @Test
+    void shorthandResultTypesBecomeJsonSchemas() {
+        String name = uniqueName("shorthand");
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Pick a format","resultSchema":["book","movie","album"]}""".formatted(name))
+                .post("/api/v1/tasks").then().statusCode(201)
+                .body("definition.resultSchema.enum", equalTo(List.of("book", "movie", "album")));
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"List tags","resultSchema":"list[string]"}""".formatted(name))
+                .put("/api/v1/tasks/" + name).then().statusCode(200)
+                .body("definition.resultSchema.type", equalTo("array"))
+                .body("definition.resultSchema.items.type", equalTo("string"));
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Title","resultSchema":"string: a title of at most ten words"}""".formatted(name))
+                .put("/api/v1/tasks/" + name).then().statusCode(200)
+                .body("definition.resultSchema.description", equalTo("a title of at most ten words"));
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Bad","resultSchema":"list[thing]"}""".formatted(name))
+                .put("/api/v1/tasks/" + name).then().statusCode(422).body("errors.field", hasItem("resultSchema"));
+    }
+
+    @Test
+    void triggersAreCheckedForCronTimezoneDatesAndExpressions() {
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Nightly","triggers":[
+                  {"type":"schedule","cron":"0 61 * * *","timezone":"Europe/Paris"},
+                  {"type":"schedule","cron":"0 2 * * *","timezone":"Mars/Olympus"},
+                  {"type":"once","at":"tomorrow"},
+                  {"type":"interval","every":"5 minutes"},
+                  {"type":"event","eventType":"com.example.order.created.v1","filter":"event.data.total >"},
+                  {"type":"schedule"}]}""".formatted(uniqueName("triggers")))
+                .post("/api/v1/tasks").then().statusCode(422)
+                .body("errors.field", hasItems("triggers[0].cron", "triggers[1].timezone", "triggers[2].at",
+                        "triggers[3].every", "triggers[4].filter", "triggers[5].cron"));
+
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Nightly","triggers":[
+                  {"type":"schedule","cron":"0 30 2 * * *","timezone":"Europe/Paris","misfire":"once","inputs":{"x":1}},
+                  {"type":"event","topic":"orders","eventType":"com.example.order.created.v1",
+                   "filter":"event.data.total > 100","inputsFrom":{"x":"event.data.total"}}]}""".formatted(uniqueName("triggers")))
+                .post("/api/v1/tasks").then().statusCode(201);
+    }
+
+    @Test
+    void linksMustNameExistingTasksAndMustNotMakeACycle() {
+        String a = uniqueName("a");
+        String b = uniqueName("b");
+        as("alice").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"A\",\"dependsOn\":[\"%s\"]}"
+                .formatted(a, "missing-task")).post("/api/v1/tasks").then().statusCode(422)
+                .body("errors.field", hasItem("dependsOn[0]"));
+
+        as("alice").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"A\"}".formatted(a))
+                .post("/api/v1/tasks").then().statusCode(201);
+        as("alice").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"B\",\"dependsOn\":[\"%s\"]}"
+                .formatted(b, a)).post("/api/v1/tasks").then().statusCode(201);
+        // bob's tenant has no task named a
+        as("bob").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"B\",\"dependsOn\":[\"%s\"]}"
+                .formatted(b, a)).post("/api/v1/tasks").then().statusCode(422);
+
+        as("alice").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"A\",\"subtasks\":[\"%s\"]}"
+                .formatted(a, b)).put("/api/v1/tasks/" + a).then().statusCode(422)
+                .body("errors.message", hasItem("this makes a cycle: " + a + " -> " + b + " -> " + a));
+    }
+
+    @Test
+    void inlineSubtasksAreValidatedLikeTasks() {
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Parent","subtasks":[{"name":"child","objectiv":"typo"}]}"""
+                .formatted(uniqueName("inline"))).post("/api/v1/tasks").then().statusCode(422);
+    }
+}
