@@ -6,6 +6,9 @@ public final class EventTypes {
     public static final String TASK_DEFINITION_CHANGED = "io.taskmesh.task.definition.v1";
     public static final String RUN_CREATE = "io.taskmesh.run.create.v1";
     public static final String RUN_REQUESTED = "io.taskmesh.run.requested.v1";
+    public static final String RUN_CANCEL = "io.taskmesh.run.cancel.v1";
+    public static final String RUN_VALIDATE = "io.taskmesh.run.validate.v1";
+    public static final String RUN_FEEDBACK = "io.taskmesh.run.feedback.v1";
 
     /** Prefix shared by every run status event type. */
     public static final String RUN_STATUS_PREFIX = "io.taskmesh.run.";

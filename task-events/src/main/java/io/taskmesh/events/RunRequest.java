@@ -16,7 +16,12 @@ public record RunRequest(
         long seq,
         JsonNode definition,
         JsonNode inputs,
-        Instant deadline) {
+        Instant deadline,
+        java.util.List<Feedback> feedback) {
+
+    /** Feedback a person gave on an earlier attempt's result, for the next attempt to take into account. */
+    public record Feedback(String content, String by, Instant at) {
+    }
 
     public static final String TYPE = EventTypes.RUN_REQUESTED;
 }

@@ -2,12 +2,24 @@ package io.taskmesh.api.run;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @ApplicationScoped
 public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
+
+    /**
+     * What a run list asks for; null fields do not filter. {@code beforeAt}/{@code beforeId} are the last run
+     * of the previous page.
+     */
+    public record Filter(String task, List<RunStatus> statuses, Instant from, Instant to, Instant beforeAt,
+            UUID beforeId) {
+    }
 
     /** A run of this tenant; another tenant's run is as absent as one that never existed. */
     public Uni<Run> findForTenant(String tenant, UUID id) {
@@ -18,7 +30,32 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
         return find("tenant = ?1 and idempotencyKey = ?2", tenant, key).firstResult();
     }
 
-    public Uni<List<Run>> listForTask(String tenant, String task, int limit) {
-        return find("tenant = ?1 and taskName = ?2 order by createdAt desc", tenant, task).page(0, limit).list();
+    /** Newest first, keyed on (createdAt, id) so paging never skips or repeats a run; uses the tenant indexes. */
+    public Uni<List<Run>> search(String tenant, Filter filter, int limit) {
+        StringBuilder query = new StringBuilder("tenant = :tenant");
+        Map<String, Object> params = new HashMap<>();
+        params.put("tenant", tenant);
+        if (filter.task() != null) {
+            query.append(" and taskName = :task");
+            params.put("task", filter.task());
+        }
+        if (filter.statuses() != null && !filter.statuses().isEmpty()) {
+            query.append(" and status in :statuses");
+            params.put("statuses", filter.statuses());
+        }
+        if (filter.from() != null) {
+            query.append(" and createdAt >= :from");
+            params.put("from", filter.from());
+        }
+        if (filter.to() != null) {
+            query.append(" and createdAt < :to");
+            params.put("to", filter.to());
+        }
+        if (filter.beforeAt() != null) {
+            query.append(" and (createdAt < :beforeAt or (createdAt = :beforeAt and id < :beforeId))");
+            params.put("beforeAt", filter.beforeAt());
+            params.put("beforeId", filter.beforeId());
+        }
+        return find(query + " order by createdAt desc, id desc", params).page(0, limit).list();
     }
 }

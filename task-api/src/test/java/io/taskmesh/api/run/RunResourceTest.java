@@ -71,7 +71,7 @@ class RunResourceTest {
         as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"x\":\"seven\"}}")
                 .post("/api/v1/tasks/" + task + "/runs")
                 .then().statusCode(422).body("errors.field", hasItem("inputs.x"));
-        as("alice").get("/api/v1/tasks/" + task + "/runs").then().statusCode(200).body("size()", equalTo(0));
+        as("alice").get("/api/v1/tasks/" + task + "/runs").then().statusCode(200).body("items.size()", equalTo(0));
     }
 
     @Test
@@ -84,7 +84,7 @@ class RunResourceTest {
                 .header("Idempotent-Replayed", "true").extract().path("id");
 
         assertThat(second).isEqualTo(first);
-        as("alice").get("/api/v1/tasks/" + task + "/runs").then().body("size()", equalTo(1));
+        as("alice").get("/api/v1/tasks/" + task + "/runs").then().body("items.size()", equalTo(1));
     }
 
     @Test

@@ -65,7 +65,10 @@ public class RunWorker {
                     "the run's maxDurationSeconds ran out before it started"));
         }
         try {
-            return new Outcome(RunStatus.SUCCEEDED, steps.run(request.definition(), request.inputs()), null);
+            JsonNode result = steps.run(request.definition(), request.inputs());
+            // a person checks the result before the run counts as done (validate, or feedback for a revision)
+            boolean reviewed = request.definition().path("validation").path("externalValidationRequired").asBoolean(false);
+            return new Outcome(reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED, result, null);
         } catch (StepFailure failure) {
             return new Outcome(RunStatus.FAILED, null, new RunEvent.RunError(failure.code(), failure.getMessage()));
         } catch (RuntimeException unexpected) {

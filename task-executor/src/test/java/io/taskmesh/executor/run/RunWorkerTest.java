@@ -20,7 +20,7 @@ class RunWorkerTest {
 
     private static void request(String runId, String definition, String inputs) {
         RunRequest request = new RunRequest("acme", runId, "double", 1, 1, 1, EventJson.readTree(definition),
-                EventJson.readTree(inputs), null);
+                EventJson.readTree(inputs), null, null);
         KafkaProbe.publishCloudEvent(Topics.RUN_REQUESTS, runId, UUID.randomUUID().toString(), RunRequest.TYPE, runId,
                 EventJson.write(request));
     }

@@ -44,6 +44,14 @@ public class ScheduledRun {
     @Column(nullable = false)
     public long seq;
 
+    /** The last result reported, kept while the run awaits validation. */
+    @Column(columnDefinition = "text")
+    public String result;
+
+    /** Feedback given on earlier attempts, a JSON array of {@code RunRequest.Feedback}. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String feedback;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -3,8 +3,10 @@ package io.taskmesh.api.run.events;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.run.Run;
+import io.taskmesh.api.run.RunFeedbackRepository;
 import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunStatus;
 import io.taskmesh.platform.messaging.EventConsumers;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -22,9 +24,11 @@ public class RunProjection {
     private static final Logger LOG = Logger.getLogger(RunProjection.class);
 
     private final RunRepository runs;
+    private final RunFeedbackRepository feedback;
 
-    public RunProjection(RunRepository runs) {
+    public RunProjection(RunRepository runs, RunFeedbackRepository feedback) {
         this.runs = runs;
+        this.feedback = feedback;
     }
 
     @Incoming("run-events")
@@ -32,12 +36,13 @@ public class RunProjection {
         return EventConsumers.handle(message, incoming -> {
             RunEvent event = incoming.data(RunEvent.class);
             return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
-                    .invoke(run -> {
-                        if (run != null) {
-                            apply(run, event);
+                    .chain(run -> {
+                        if (run == null || !apply(run, event) || event.status() != RunStatus.RUNNING) {
+                            return Uni.createFrom().voidItem();
                         }
-                    }))
-                    .replaceWithVoid();
+                        // an attempt that starts after feedback runs with it
+                        return feedback.markProcessed(run.id, event.attempt()).replaceWithVoid();
+                    }));
         });
     }
 

@@ -2,18 +2,33 @@ package io.taskmesh.api.run.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.run.service.RunService;
+import io.taskmesh.events.RunCommand;
+import io.taskmesh.platform.problem.Problem.FieldError;
 import io.taskmesh.platform.problem.ProblemException;
 import io.taskmesh.platform.security.CurrentTenant;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.UUID;
 
+/** Runs of every task of the tenant: read, list, and the decisions people take on them. */
 @Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
+
+    static final String OPERATORS = "task-operator";
+    static final String ADMIN = "taskmesh-admin";
+
+    public record Feedback(String content) {
+    }
 
     private final RunService service;
     private final CurrentTenant caller;
@@ -24,9 +39,44 @@ public class RunResource {
     }
 
     @GET
+    public Uni<RunListParams.RunPage> list(@QueryParam("task") String task, @BeanParam RunListParams params) {
+        return service.list(caller.id(), params.toFilter(task), params.limit + 1)
+                .map(found -> RunListParams.RunPage.of(found, params.limit));
+    }
+
+    @GET
     @Path("/{id}")
     public Uni<RunView> get(@PathParam("id") String id) {
         return service.get(caller.id(), parse(id)).map(RunView::of);
+    }
+
+    /** Stops a run that has not finished; answers 409 for one that has. */
+    @POST
+    @Path("/{id}/cancel")
+    @RolesAllowed({OPERATORS, ADMIN})
+    public Uni<RunView> cancel(@PathParam("id") String id) {
+        return service.decide(caller.caller(), parse(id), RunCommand.CANCEL, null).map(RunView::of);
+    }
+
+    /** Accepts the result of a run awaiting validation: it becomes VALIDATED. */
+    @POST
+    @Path("/{id}/validate")
+    @RolesAllowed({OPERATORS, ADMIN})
+    public Uni<RunView> validate(@PathParam("id") String id) {
+        return service.decide(caller.caller(), parse(id), RunCommand.VALIDATE, null).map(RunView::of);
+    }
+
+    /** Sends the result back with feedback: the run goes to REVISE and runs again with the feedback. */
+    @POST
+    @Path("/{id}/feedback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({OPERATORS, ADMIN})
+    public Uni<RunView> feedback(@PathParam("id") String id, Feedback body) {
+        if (body == null || body.content() == null || body.content().isBlank()) {
+            throw ProblemException.invalid(422, "Feedback needs content",
+                    List.of(new FieldError("content", "is required and not blank")));
+        }
+        return service.decide(caller.caller(), parse(id), RunCommand.FEEDBACK, body.content()).map(RunView::of);
     }
 
     private static UUID parse(String id) {

@@ -3,17 +3,33 @@ package io.taskmesh.api.run.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskmesh.api.run.Run;
+import io.taskmesh.api.run.RunFeedback;
+import io.taskmesh.api.run.service.RunService;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunStatus;
 import java.time.Instant;
+import java.util.List;
 
 /** A run as the API shows it. {@code result} is there once the run has one; {@code error} once it failed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(String id, String task, int taskVersion, RunStatus status, boolean complete, boolean successful,
         int attempt, JsonNode inputs, JsonNode result, Error error, Instant createdAt, Instant updatedAt,
-        Instant startedAt, Instant finishedAt, String requestedBy) {
+        Instant startedAt, Instant finishedAt, String requestedBy, List<Feedback> feedbackHistory) {
 
     public record Error(String code, String message) {
+    }
+
+    /** One piece of feedback: PENDING until an attempt has run with it, then PROCESSED. */
+    public record Feedback(String content, RunFeedback.Status status, int attempt, Instant timestamp, String by) {
+    }
+
+    static RunView of(RunService.Detailed detailed) {
+        RunView view = of(detailed.run());
+        List<Feedback> history = detailed.feedback().stream()
+                .map(f -> new Feedback(f.content, f.status, f.attempt, f.createdAt, f.createdBy)).toList();
+        return new RunView(view.id, view.task, view.taskVersion, view.status, view.complete, view.successful,
+                view.attempt, view.inputs, view.result, view.error, view.createdAt, view.updatedAt, view.startedAt,
+                view.finishedAt, view.requestedBy, history);
     }
 
     static RunView of(Run run) {
@@ -21,6 +37,6 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
                 run.status.isSuccessful(), run.attempt, EventJson.readTree(run.inputs),
                 run.result == null ? null : EventJson.readTree(run.result),
                 run.errorCode == null ? null : new Error(run.errorCode, run.errorMessage),
-                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy);
+                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy, null);
     }
 }

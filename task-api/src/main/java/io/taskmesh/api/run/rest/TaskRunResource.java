@@ -7,15 +7,14 @@ import io.taskmesh.platform.problem.Problem;
 import io.taskmesh.platform.problem.ProblemException;
 import io.taskmesh.platform.security.CurrentTenant;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -71,11 +70,11 @@ public class TaskRunResource {
                         .build());
     }
 
+    /** The runs of this task, newest first; the same filters as {@code GET /api/v1/runs}. */
     @GET
-    public Uni<List<RunView>> listForTask(@PathParam("name") String task,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        int bounded = Math.max(1, Math.min(limit, 500));
-        return service.listForTask(caller.id(), task, bounded).map(runs -> runs.stream().map(RunView::of).toList());
+    public Uni<RunListParams.RunPage> list(@PathParam("name") String task, @BeanParam RunListParams params) {
+        return service.list(caller.id(), params.toFilter(task), params.limit + 1)
+                .map(found -> RunListParams.RunPage.of(found, params.limit));
     }
 
 }

@@ -7,12 +7,15 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.audit.AuditLog;
 import io.taskmesh.api.run.Run;
+import io.taskmesh.api.run.RunFeedback;
+import io.taskmesh.api.run.RunFeedbackRepository;
 import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.api.task.TaskRepository;
 import io.taskmesh.api.task.TaskState;
 import io.taskmesh.api.task.TaskVersionRepository;
 import io.taskmesh.api.task.validation.InputValidator;
 import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunCommand;
 import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
@@ -37,10 +40,12 @@ public class RunService {
     private final InputValidator inputs;
     private final Outbox outbox;
     private final AuditLog audit;
+    private final RunFeedbackRepository feedback;
 
     public RunService(TaskRepository tasks, TaskVersionRepository versions, RunRepository runs, InputValidator inputs,
-            Outbox outbox, AuditLog audit) {
+            Outbox outbox, AuditLog audit, RunFeedbackRepository feedback) {
         this.audit = audit;
+        this.feedback = feedback;
         this.tasks = tasks;
         this.versions = versions;
         this.runs = runs;
@@ -103,23 +108,72 @@ public class RunService {
         });
     }
 
+    /** A run with its feedback history. */
+    public record Detailed(Run run, List<RunFeedback> feedback) {
+    }
+
     @WithSession
-    public Uni<Run> get(String tenant, UUID id) {
+    public Uni<Detailed> get(String tenant, UUID id) {
+        return find(tenant, id).chain(run -> feedback.history(run.id).map(history -> new Detailed(run, history)));
+    }
+
+    @WithSession
+    public Uni<List<Run>> list(String tenant, RunRepository.Filter filter, int limit) {
+        if (filter.task() == null) {
+            return runs.search(tenant, filter, limit);
+        }
+        return tasks.findByName(tenant, filter.task()).chain(task -> {
+            if (task == null) {
+                throw ProblemException.notFound("task '" + filter.task() + "'");
+            }
+            return runs.search(tenant, filter, limit);
+        });
+    }
+
+    /**
+     * A person's decision about a run, carried out by the scheduler: cancel (any run not yet finished),
+     * validate or give feedback (a run awaiting validation). Anything else is a 409 and changes nothing.
+     */
+    @WithTransaction
+    @WithSpan("RunService.decide")
+    public Uni<Detailed> decide(Caller caller, UUID id, String type, String content) {
+        return find(caller.tenant(), id).chain(run -> {
+            boolean allowed = type.equals(RunCommand.CANCEL) ? !run.status.isTerminal()
+                    : run.status == RunStatus.AWAITING_VALIDATION;
+            if (!allowed) {
+                throw ProblemException.conflict("run " + id + " is " + run.status + "; "
+                        + (type.equals(RunCommand.CANCEL) ? "it has already finished"
+                                : "only a run awaiting validation can be validated or sent back with feedback"));
+            }
+            Uni<Void> recorded = Uni.createFrom().voidItem();
+            if (type.equals(RunCommand.FEEDBACK)) {
+                RunFeedback entry = new RunFeedback();
+                entry.id = UUID.randomUUID();
+                entry.runId = run.id;
+                entry.content = content;
+                entry.status = RunFeedback.Status.PENDING;
+                entry.attempt = run.attempt;
+                entry.createdAt = Instant.now();
+                entry.createdBy = caller.subject();
+                recorded = feedback.persist(entry).replaceWithVoid();
+            }
+            String action = "run." + type.substring("io.taskmesh.run.".length(), type.length() - ".v1".length());
+            return recorded
+                    .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), type, run.id.toString(),
+                            new RunCommand(run.tenant, run.id.toString(), caller.subject(), content)))
+                    .chain(() -> audit.record(caller, action, AuditLog.Target.run(run.id.toString(), run.taskName,
+                            run.taskVersion), content))
+                    .chain(() -> feedback.history(run.id))
+                    .map(history -> new Detailed(run, history));
+        });
+    }
+
+    private Uni<Run> find(String tenant, UUID id) {
         return runs.findForTenant(tenant, id).map(run -> {
             if (run == null) {
                 throw ProblemException.notFound("run " + id);
             }
             return run;
-        });
-    }
-
-    @WithSession
-    public Uni<List<Run>> listForTask(String tenant, String taskName, int limit) {
-        return tasks.findByName(tenant, taskName).chain(task -> {
-            if (task == null) {
-                throw ProblemException.notFound("task '" + taskName + "'");
-            }
-            return runs.listForTask(tenant, taskName, limit);
         });
     }
 }

@@ -2,6 +2,7 @@ package io.taskmesh.scheduler.run.events;
 
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.MalformedEventException;
+import io.taskmesh.events.RunCommand;
 import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.platform.messaging.EventConsumers;
@@ -23,10 +24,12 @@ public class RunCommandsConsumer {
     @Incoming("run-commands")
     public Uni<Void> onCommand(Message<String> message) {
         return EventConsumers.handle(message, event -> {
-            if (!RunCreateCommand.TYPE.equals(event.type())) {
-                throw new MalformedEventException("unsupported run command type " + event.type());
-            }
-            return scheduler.accept(event.data(RunCreateCommand.class), event.id());
+            return switch (event.type()) {
+                case RunCreateCommand.TYPE -> scheduler.accept(event.data(RunCreateCommand.class), event.id());
+                case RunCommand.CANCEL, RunCommand.VALIDATE, RunCommand.FEEDBACK ->
+                        scheduler.decide(event.type(), event.data(RunCommand.class));
+                default -> throw new MalformedEventException("unsupported run command type " + event.type());
+            };
         });
     }
 

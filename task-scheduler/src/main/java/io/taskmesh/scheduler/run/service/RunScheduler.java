@@ -1,11 +1,14 @@
 package io.taskmesh.scheduler.run.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.EventJson;
 import io.taskmesh.events.MalformedEventException;
+import io.taskmesh.events.RunCommand;
 import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunRequest;
@@ -18,15 +21,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
- * Turns accepted run commands into queued attempts: stores the run, announces QUEUED and hands the
- * attempt to the executors, all in one transaction through the outbox. A repeated command for a run
- * it already has changes nothing.
+ * Owns the transitions that are decisions rather than work: a run is queued (an attempt handed to the
+ * executors), cancelled, validated, or sent back for revision with feedback. Every decision is stored and
+ * announced in one transaction through the outbox; a repeated command changes nothing.
  */
 @ApplicationScoped
 public class RunScheduler {
+
+    private static final Logger LOG = Logger.getLogger(RunScheduler.class);
+    private static final TypeReference<List<RunRequest.Feedback>> FEEDBACK = new TypeReference<>() {
+    };
 
     private final ScheduledRunRepository runs;
     private final Outbox outbox;
@@ -58,20 +68,35 @@ public class RunScheduler {
             run.definition = command.definition().toString();
             JsonNode inputs = command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs();
             run.inputs = inputs.toString();
-            run.status = RunStatus.QUEUED;
-            run.attempt = 1;
-            run.seq = 1;
+            run.status = RunStatus.PENDING;
+            run.attempt = 0;
+            run.seq = 0;
+            run.feedback = "[]";
             run.createdAt = now;
             run.updatedAt = now;
-            RunEvent queued = new RunEvent(run.tenant, runId.toString(), run.taskName, run.taskVersion,
-                    RunStatus.QUEUED, run.seq, run.attempt, null, null, now);
-            RunRequest request = new RunRequest(run.tenant, runId.toString(), run.taskName, run.taskVersion,
-                    run.attempt, run.seq, command.definition(), inputs, deadline(command.definition(), now));
-            return runs.persist(run)
-                    .chain(() -> outbox.add(Topics.RUN_EVENTS, runId.toString(), queued.type(), runId.toString(), queued))
-                    .chain(() -> outbox.add(Topics.RUN_REQUESTS, runId.toString(), RunRequest.TYPE, runId.toString(),
-                            request))
-                    .replaceWithVoid();
+            return runs.persist(run).chain(() -> queueNextAttempt(run));
+        });
+    }
+
+    /** A person's decision: cancel, validate, or feedback that sends the result back for revision. */
+    @WithTransaction
+    @WithSpan("RunScheduler.decide")
+    public Uni<Void> decide(String type, RunCommand command) {
+        return runs.findById(UUID.fromString(command.runId())).chain(run -> {
+            if (run == null || !run.tenant.equals(command.tenant())) {
+                LOG.infof("%s for unknown run %s ignored", type, command.runId());
+                return Uni.createFrom().voidItem();
+            }
+            return switch (type) {
+                case RunCommand.CANCEL -> run.status.isTerminal() ? ignored(type, run)
+                        : announce(run, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",
+                                "cancelled by " + command.requestedBy()));
+                case RunCommand.VALIDATE -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
+                        : announce(run, RunStatus.VALIDATED, run.result == null ? null : EventJson.readTree(run.result), null);
+                case RunCommand.FEEDBACK -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
+                        : revise(run, new RunRequest.Feedback(command.content(), command.requestedBy(), Instant.now()));
+                default -> throw new MalformedEventException("unsupported run command type " + type);
+            };
         });
     }
 
@@ -86,14 +111,58 @@ public class RunScheduler {
             if (run.status.canReach(event.status())) {
                 run.status = event.status();
                 run.attempt = Math.max(run.attempt, event.attempt());
+                if (event.result() != null) {
+                    run.result = event.result().toString();
+                }
             }
             run.updatedAt = Instant.now();
         }).replaceWithVoid();
+    }
+
+    private Uni<Void> revise(ScheduledRun run, RunRequest.Feedback feedback) {
+        List<RunRequest.Feedback> history = new ArrayList<>(feedback(run));
+        history.add(feedback);
+        run.feedback = EventJson.write(history);
+        return announce(run, RunStatus.REVISE, null, null).chain(() -> queueNextAttempt(run));
+    }
+
+    /** QUEUED with the next attempt number, and the attempt's request for the executors. */
+    private Uni<Void> queueNextAttempt(ScheduledRun run) {
+        run.attempt += 1;
+        JsonNode definition = EventJson.readTree(run.definition);
+        return announce(run, RunStatus.QUEUED, null, null).chain(() -> {
+            RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion,
+                    run.attempt, run.seq, definition, EventJson.readTree(run.inputs), deadline(definition, Instant.now()),
+                    feedback(run).isEmpty() ? null : feedback(run));
+            return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request)
+                    .replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error) {
+        run.status = status;
+        run.seq += 1;
+        run.updatedAt = Instant.now();
+        RunEvent event = new RunEvent(run.tenant, run.id.toString(), run.taskName, run.taskVersion, status, run.seq,
+                run.attempt, result, error, run.updatedAt);
+        return outbox.add(Topics.RUN_EVENTS, run.id.toString(), event.type(), run.id.toString(), event).replaceWithVoid();
+    }
+
+    private static Uni<Void> ignored(String type, ScheduledRun run) {
+        LOG.infof("%s ignored: run %s is %s", type, run.id, run.status);
+        return Uni.createFrom().voidItem();
+    }
+
+    private static List<RunRequest.Feedback> feedback(ScheduledRun run) {
+        try {
+            return EventJson.mapper().readValue(run.feedback, FEEDBACK);
+        } catch (Exception e) {
+            throw new IllegalStateException("run " + run.id + " has unreadable feedback", e);
+        }
     }
 
     static Instant deadline(JsonNode definition, Instant from) {
         JsonNode limit = definition.path("limits").path("maxDurationSeconds");
         return limit.isIntegralNumber() ? from.plus(Duration.ofSeconds(limit.asLong())) : null;
     }
-
 }
