@@ -160,7 +160,7 @@ public class RunService {
             String action = "run." + type.substring("io.taskmesh.run.".length(), type.length() - ".v1".length());
             return recorded
                     .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), type, run.id.toString(),
-                            new RunCommand(run.tenant, run.id.toString(), caller.subject(), content)))
+                            new RunCommand(run.tenant, run.id.toString(), caller.subject(), content, run.seq)))
                     .chain(() -> audit.record(caller, action, AuditLog.Target.run(run.id.toString(), run.taskName,
                             run.taskVersion), content))
                     .chain(() -> feedback.history(run.id))

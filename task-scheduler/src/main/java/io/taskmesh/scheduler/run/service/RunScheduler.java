@@ -87,6 +87,11 @@ public class RunScheduler {
                 LOG.infof("%s for unknown run %s ignored", type, command.runId());
                 return Uni.createFrom().voidItem();
             }
+            if (command.seq() != null && run.seq < command.seq()) {
+                // the decision was taken on a status this scheduler has not seen yet: retried shortly
+                throw new IllegalStateException("run " + run.id + " is at seq " + run.seq + ", the " + type
+                        + " was decided at seq " + command.seq());
+            }
             return switch (type) {
                 case RunCommand.CANCEL -> run.status.isTerminal() ? ignored(type, run)
                         : announce(run, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",

@@ -1,0 +1,83 @@
+package io.taskmesh.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.taskmesh.testing.Tokens;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The human-in-the-loop cycle across the running services: review, feedback, revision, validation. */
+class HumanValidationIT {
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        Platform.start();
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        Platform.stop();
+    }
+
+    private static RequestSpecification as(String user) {
+        return given().auth().oauth2(Tokens.of(user));
+    }
+
+    private static void awaitStatus(String runId, String status, int attempt) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().statusCode(200)
+                        .body("status", equalTo(status)).body("attempt", equalTo(attempt)));
+    }
+
+    @Test
+    void aResultIsReviewedSentBackWithFeedbackRevisedAndThenValidated() {
+        String task = "headline-" + UUID.randomUUID().toString().substring(0, 8);
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Write a headline","resultSchema":"string",
+                 "validation":{"externalValidationRequired":true},
+                 "steps":[{"id":"h","action":"transform","expression":"'Taskmesh ships ' + inputs.what"}]}""".formatted(task))
+                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        String runId = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"what\":\"validation\"}}")
+                .post(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(202).extract().path("id");
+
+        awaitStatus(runId, "AWAITING_VALIDATION", 1);
+        as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().body("result", equalTo("Taskmesh ships validation"))
+                .body("complete", equalTo(false));
+
+        as("alice").contentType(ContentType.JSON).body("{\"content\":\"Mention the scheduler too\"}")
+                .post(Platform.api() + "/api/v1/runs/" + runId + "/feedback").then().statusCode(200);
+        awaitStatus(runId, "AWAITING_VALIDATION", 2);
+        as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then()
+                .body("feedbackHistory[0].content", equalTo("Mention the scheduler too"))
+                .body("feedbackHistory[0].status", equalTo("PROCESSED"));
+
+        as("vera").post(Platform.api() + "/api/v1/runs/" + runId + "/validate").then().statusCode(403);
+        as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/validate").then().statusCode(200);
+        awaitStatus(runId, "VALIDATED", 2);
+        as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().body("successful", equalTo(true))
+                .body("result", equalTo("Taskmesh ships validation"));
+        as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/validate").then().statusCode(409);
+        as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/cancel").then().statusCode(409);
+    }
+
+    @Test
+    void aRunAwaitingValidationCanBeCancelled() {
+        String task = "review-" + UUID.randomUUID().toString().substring(0, 8);
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Review","validation":{"externalValidationRequired":true},
+                 "steps":[{"id":"h","action":"transform","expression":"1"}]}""".formatted(task))
+                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        String runId = as("alice").contentType(ContentType.JSON).body("{}")
+                .post(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(202).extract().path("id");
+        awaitStatus(runId, "AWAITING_VALIDATION", 1);
+        as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/cancel").then().statusCode(200);
+        awaitStatus(runId, "CANCELLED", 1);
+    }
+}
