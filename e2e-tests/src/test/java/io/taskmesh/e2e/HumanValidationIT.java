@@ -9,7 +9,6 @@ import io.taskmesh.testing.Tokens;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +18,6 @@ class HumanValidationIT {
     @BeforeAll
     static void startPlatform() throws Exception {
         Platform.start();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        Platform.stop();
     }
 
     private static RequestSpecification as(String user) {

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The four services as they run in production: their packaged jars started as processes, on ports of
  * their own and a database of their own, against the real Kafka, PostgreSQL and Keycloak that
- * {@code bin/taskmesh test} started. Started once for the whole end-to-end suite.
+ * {@code bin/taskmesh test} started. Started once for the whole end-to-end suite and stopped when its JVM ends.
  */
 final class Platform {
 
@@ -100,7 +100,7 @@ final class Platform {
         }
     }
 
-    static synchronized void stop() {
+    private static synchronized void stop() {
         for (Process p : PROCESSES) {
             p.destroy();
         }

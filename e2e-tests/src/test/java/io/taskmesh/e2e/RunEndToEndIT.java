@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,11 +32,6 @@ class RunEndToEndIT {
     @BeforeAll
     static void startPlatform() throws Exception {
         Platform.start();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        Platform.stop();
     }
 
     private static RequestSpecification as(String user) {
@@ -116,5 +110,21 @@ class RunEndToEndIT {
         as("alice").contentType(ContentType.JSON).body("{\"inputs\":{}}")
                 .post(Platform.api() + "/api/v1/tasks/" + task + "/runs")
                 .then().statusCode(422).contentType("application/problem+json").body("errors.field", hasItem("inputs.x"));
+    }
+
+    @Test
+    void aFailingRunIsRetriedUpToMaxAttemptsAndEndsFailedWithTheReason() {
+        String task = "fails-" + UUID.randomUUID().toString().substring(0, 8);
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Always fails","limits":{"maxAttempts":2,"backoff":{"initialSeconds":0.2}},
+                 "steps":[{"id":"calc","action":"transform","expression":"inputs.missing * 2"}]}""".formatted(task))
+                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        String runId = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{}}")
+                .post(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(202).extract().path("id");
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().statusCode(200)
+                        .body("status", equalTo("FAILED")).body("attempt", equalTo(2))
+                        .body("error.code", equalTo("expression-failed")));
     }
 }

@@ -120,4 +120,25 @@ class RunDecisionsTest {
                 .body("errors.field", hasItem("from"));
         given().get("/api/v1/runs").then().statusCode(401);
     }
+
+    @Test
+    void statisticsCountRunsByStatusWithSuccessRateAndDurations() {
+        String ok = start();
+        String bad = start();
+        start();
+        moveTo(ok, RunStatus.RUNNING, 2, 1);
+        moveTo(ok, RunStatus.SUCCEEDED, 3, 1);
+        moveTo(bad, RunStatus.RUNNING, 2, 1);
+        moveTo(bad, RunStatus.FAILED, 3, 1);
+
+        as("vera").get("/api/v1/tasks/" + task + "/runs/stats").then().statusCode(200)
+                .body("total", equalTo(3))
+                .body("byStatus.SUCCEEDED", equalTo(1)).body("byStatus.FAILED", equalTo(1))
+                .body("byStatus.PENDING", equalTo(1))
+                .body("successRate", equalTo(0.5f))
+                .body("durationMs.p50", org.hamcrest.Matchers.notNullValue());
+        as("alice").get("/api/v1/tasks/" + task + "/runs/stats?from=" + Instant.now().plusSeconds(60)).then()
+                .statusCode(400).body("errors.field", hasItem("from"));
+        as("bob").get("/api/v1/tasks/" + task + "/runs/stats").then().statusCode(404);
+    }
 }

@@ -52,6 +52,13 @@ public class ScheduledRun {
     @Column(nullable = false, columnDefinition = "text")
     public String feedback;
 
+    /** When the next attempt of a failed run is due; null when none is. */
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    /** When the current attempt runs out of time (maxDurationSeconds); null without a limit or once it ended. */
+    public Instant deadline;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

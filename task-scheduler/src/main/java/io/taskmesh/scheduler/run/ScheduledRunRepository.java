@@ -1,9 +1,29 @@
 package io.taskmesh.scheduler.run;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.UUID;
+import org.hibernate.LockMode;
 
 @ApplicationScoped
 public class ScheduledRunRepository implements PanacheRepositoryBase<ScheduledRun, UUID> {
+
+    static final int CLAIM_BATCH = 200;
+
+    /**
+     * Locks and returns up to {@value #CLAIM_BATCH} runs matching {@code where}, skipping rows another
+     * replica holds: each piece of supervision work is done by one replica, in the caller's transaction.
+     */
+    public Uni<List<ScheduledRun>> claim(String where, Object... params) {
+        return Panache.getSession().chain(session -> {
+            var query = session.createSelectionQuery("from ScheduledRun where " + where, ScheduledRun.class);
+            for (int i = 0; i < params.length; i++) {
+                query.setParameter(i + 1, params[i]);
+            }
+            return query.setMaxResults(CLAIM_BATCH).setLockMode(LockMode.UPGRADE_SKIPLOCKED).getResultList();
+        });
+    }
 }

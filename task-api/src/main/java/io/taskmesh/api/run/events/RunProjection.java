@@ -67,8 +67,10 @@ public class RunProjection {
                 }
             }
             case QUEUED -> {
+                // a new attempt (retry or revision): the previous one's end no longer describes the run
                 run.errorCode = null;
                 run.errorMessage = null;
+                run.finishedAt = null;
             }
             default -> {
             }

@@ -2,7 +2,9 @@ package io.taskmesh.api.run.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.api.run.service.RunService;
+import io.taskmesh.api.run.stats.RunStatistics;
 import io.taskmesh.platform.problem.Problem;
 import io.taskmesh.platform.problem.ProblemException;
 import io.taskmesh.platform.security.CurrentTenant;
@@ -15,9 +17,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,10 +36,12 @@ public class TaskRunResource {
     static final String ADMIN = "taskmesh-admin";
 
     private final RunService service;
+    private final RunStatistics statistics;
     private final CurrentTenant caller;
 
-    public TaskRunResource(RunService service, CurrentTenant caller) {
+    public TaskRunResource(RunService service, RunStatistics statistics, CurrentTenant caller) {
         this.service = service;
+        this.statistics = statistics;
         this.caller = caller;
     }
 
@@ -68,6 +76,39 @@ public class TaskRunResource {
                         .location(URI.create("/api/v1/runs/" + started.run().id))
                         .header("Idempotent-Replayed", started.created() ? null : "true")
                         .build());
+    }
+
+    /**
+     * Runs by status, success rate (successful among finished) and duration percentiles of this task's runs
+     * created in [{@code from}, {@code to}); the last 7 days by default.
+     */
+    @GET
+    @Path("/stats")
+    public Uni<RunStatistics.Stats> stats(@PathParam("name") String task, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Instant end = instant("to", to, Instant.now(), errors);
+        Instant start = instant("from", from, end.minus(Duration.ofDays(7)), errors);
+        if (errors.isEmpty() && !start.isBefore(end)) {
+            errors.add(new Problem.FieldError("from", "must be before to"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(400, "The time window is not valid", errors);
+        }
+        return service.list(caller.id(), new RunRepository.Filter(task, List.of(), null, null, null, null), 1)
+                .chain(() -> statistics.of(caller.id(), task, start, end));
+    }
+
+    private static Instant instant(String field, String value, Instant fallback, List<Problem.FieldError> errors) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            errors.add(new Problem.FieldError(field, "is not an ISO-8601 instant like 2026-01-31T12:00:00Z"));
+            return fallback;
+        }
     }
 
     /** The runs of this task, newest first; the same filters as {@code GET /api/v1/runs}. */

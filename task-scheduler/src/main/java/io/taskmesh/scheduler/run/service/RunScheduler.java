@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +36,7 @@ import org.jboss.logging.Logger;
 public class RunScheduler {
 
     private static final Logger LOG = Logger.getLogger(RunScheduler.class);
+    private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
     private static final TypeReference<List<RunRequest.Feedback>> FEEDBACK = new TypeReference<>() {
     };
 
@@ -93,7 +95,7 @@ public class RunScheduler {
                         + " was decided at seq " + command.seq());
             }
             return switch (type) {
-                case RunCommand.CANCEL -> run.status.isTerminal() ? ignored(type, run)
+                case RunCommand.CANCEL -> run.status.isTerminal() && run.nextAttemptAt == null ? ignored(type, run)
                         : announce(run, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",
                                 "cancelled by " + command.requestedBy()));
                 case RunCommand.VALIDATE -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
@@ -119,6 +121,15 @@ public class RunScheduler {
                 if (event.result() != null) {
                     run.result = event.result().toString();
                 }
+                if (event.status().isTerminal() || event.status() == RunStatus.AWAITING_VALIDATION) {
+                    run.deadline = null;
+                }
+                if (event.status() == RunStatus.FAILED && event.attempt() == run.attempt) {
+                    RetryPolicy policy = RetryPolicy.of(EventJson.readTree(run.definition));
+                    if (policy.allowsAnotherAfter(run.attempt)) {
+                        run.nextAttemptAt = Instant.now().plus(policy.delayAfter(run.attempt, RANDOM));
+                    }
+                }
             }
             run.updatedAt = Instant.now();
         }).replaceWithVoid();
@@ -131,13 +142,43 @@ public class RunScheduler {
         return announce(run, RunStatus.REVISE, null, null).chain(() -> queueNextAttempt(run));
     }
 
+    /** Starts the next attempt of every failed run whose backoff has passed (claimed, so once per replica set). */
+    @WithTransaction
+    @WithSpan("RunScheduler.retryDue")
+    public Uni<Integer> retryDue(Instant now) {
+        return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> {
+            Uni<Void> all = Uni.createFrom().voidItem();
+            for (ScheduledRun run : due) {
+                all = all.chain(() -> queueNextAttempt(run));
+            }
+            return all.replaceWith(due.size());
+        });
+    }
+
+    /** Times out the runs still queued or running past their deadline, whether or not an executor is alive. */
+    @WithTransaction
+    @WithSpan("RunScheduler.expire")
+    public Uni<Integer> expire(Instant now) {
+        return runs.claim("deadline < ?1 and status in ?2 order by deadline", now,
+                List.of(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_INPUT)).chain(late -> {
+                    Uni<Void> all = Uni.createFrom().voidItem();
+                    for (ScheduledRun run : late) {
+                        all = all.chain(() -> announce(run, RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
+                                "the run did not finish within its maxDurationSeconds")));
+                    }
+                    return all.replaceWith(late.size());
+                });
+    }
+
     /** QUEUED with the next attempt number, and the attempt's request for the executors. */
     private Uni<Void> queueNextAttempt(ScheduledRun run) {
         run.attempt += 1;
+        run.nextAttemptAt = null;
         JsonNode definition = EventJson.readTree(run.definition);
+        run.deadline = deadline(definition, Instant.now());
         return announce(run, RunStatus.QUEUED, null, null).chain(() -> {
             RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion,
-                    run.attempt, run.seq, definition, EventJson.readTree(run.inputs), deadline(definition, Instant.now()),
+                    run.attempt, run.seq, definition, EventJson.readTree(run.inputs), run.deadline,
                     feedback(run).isEmpty() ? null : feedback(run));
             return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request)
                     .replaceWithVoid();
@@ -145,6 +186,10 @@ public class RunScheduler {
     }
 
     private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error) {
+        if (status.isTerminal()) {
+            run.deadline = null;
+            run.nextAttemptAt = null;
+        }
         run.status = status;
         run.seq += 1;
         run.updatedAt = Instant.now();

@@ -1,0 +1,28 @@
+package io.taskmesh.scheduler.run.service;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/**
+ * The scheduler's watch over runs it handed out: starts the next attempt of failed runs once their backoff
+ * has passed, and times out runs past their deadline even if their executor died. Work is claimed from the
+ * database with {@code FOR UPDATE SKIP LOCKED}, so replicas share it without doing anything twice.
+ */
+@ApplicationScoped
+public class RunSupervisor {
+
+    private final RunScheduler scheduler;
+
+    public RunSupervisor(RunScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Scheduled(every = "${taskmesh.supervision.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> supervise() {
+        Instant now = Instant.now();
+        return scheduler.retryDue(now).chain(() -> scheduler.expire(now)).replaceWithVoid();
+    }
+}
