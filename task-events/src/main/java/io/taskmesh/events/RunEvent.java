@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /**
  * A run entered {@code status}. The CloudEvent type is {@link RunStatus#eventType()}; {@code seq} grows
- * by one with each event of a run, so consumers ignore what they have already applied.
+ * by one with each event of a run, so consumers ignore what they have already applied. The first event of
+ * a run the scheduler created itself (a trigger fired) also carries its {@code inputs} and {@code origin}, so
+ * read models that did not see it requested can show it.
  */
 public record RunEvent(
         String tenant,
@@ -18,7 +20,15 @@ public record RunEvent(
         int attempt,
         JsonNode result,
         RunError error,
-        Instant at) {
+        Instant at,
+        JsonNode inputs,
+        String origin) {
+
+    /** An event that does not announce a new run: it carries neither inputs nor origin. */
+    public RunEvent(String tenant, String runId, String task, int version, RunStatus status, long seq, int attempt,
+            JsonNode result, RunError error, Instant at) {
+        this(tenant, runId, task, version, status, seq, attempt, result, error, at, null, null);
+    }
 
     public record RunError(String code, String message) {
     }

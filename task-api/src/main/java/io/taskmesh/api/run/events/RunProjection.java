@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.run.Run;
 import io.taskmesh.api.run.RunFeedbackRepository;
 import io.taskmesh.api.run.RunRepository;
+import io.taskmesh.api.task.TaskRepository;
+import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.platform.messaging.EventConsumers;
@@ -25,10 +27,12 @@ public class RunProjection {
 
     private final RunRepository runs;
     private final RunFeedbackRepository feedback;
+    private final TaskRepository tasks;
 
-    public RunProjection(RunRepository runs, RunFeedbackRepository feedback) {
+    public RunProjection(RunRepository runs, RunFeedbackRepository feedback, TaskRepository tasks) {
         this.runs = runs;
         this.feedback = feedback;
+        this.tasks = tasks;
     }
 
     @Incoming("run-events")
@@ -36,6 +40,7 @@ public class RunProjection {
         return EventConsumers.handle(message, incoming -> {
             RunEvent event = incoming.data(RunEvent.class);
             return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
+                    .chain(run -> run != null || event.origin() == null ? Uni.createFrom().item(run) : firstSight(event))
                     .chain(run -> {
                         if (run == null || !apply(run, event) || event.status() != RunStatus.RUNNING) {
                             return Uni.createFrom().voidItem();
@@ -43,6 +48,30 @@ public class RunProjection {
                         // an attempt that starts after feedback runs with it
                         return feedback.markProcessed(run.id, event.attempt()).replaceWithVoid();
                     }));
+        });
+    }
+
+    /**
+     * A run the scheduler created itself (a trigger fired): the read model learns of it from its first event,
+     * which carries its inputs and origin. A task this service does not know leaves it unknown.
+     */
+    private Uni<Run> firstSight(RunEvent event) {
+        return tasks.findByName(event.tenant(), event.task()).chain(task -> {
+            if (task == null) {
+                return Uni.createFrom().nullItem();
+            }
+            Run run = new Run();
+            run.id = UUID.fromString(event.runId());
+            run.tenant = event.tenant();
+            run.taskId = task.id;
+            run.taskName = task.name;
+            run.taskVersion = event.version();
+            run.status = RunStatus.PENDING;
+            run.inputs = (event.inputs() == null ? EventJson.readTree("{}") : event.inputs()).toString();
+            run.requestedBy = event.origin();
+            run.createdAt = event.at();
+            run.updatedAt = event.at();
+            return runs.persist(run);
         });
     }
 

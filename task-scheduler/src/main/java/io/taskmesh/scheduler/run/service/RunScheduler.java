@@ -15,6 +15,7 @@ import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.outbox.Outbox;
+import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,18 +58,31 @@ public class RunScheduler {
         }
         UUID runId = command.runId() != null ? UUID.fromString(command.runId())
                 : UUID.nameUUIDFromBytes((command.tenant() + "/" + eventId).getBytes(StandardCharsets.UTF_8));
+        JsonNode inputs = command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs();
+        return create(command.tenant(), command.task(), command.version(), command.definition(), inputs, runId, null)
+                .replaceWithVoid();
+    }
+
+    /**
+     * Creates a run and queues its first attempt, unless a run with this id exists (then nothing happens).
+     * A run the scheduler creates itself ({@code origin} set, e.g. a trigger) announces its inputs and origin
+     * with its first event; inputs that do not match the task's parameters make it FAILED at once.
+     *
+     * @return whether the run was created now
+     */
+    public Uni<Boolean> create(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
+            String origin) {
         return runs.findById(runId).chain(existing -> {
             if (existing != null) {
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(false);
             }
             Instant now = Instant.now();
             ScheduledRun run = new ScheduledRun();
             run.id = runId;
-            run.tenant = command.tenant();
-            run.taskName = command.task();
-            run.taskVersion = command.version();
-            run.definition = command.definition().toString();
-            JsonNode inputs = command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs();
+            run.tenant = tenant;
+            run.taskName = task;
+            run.taskVersion = version;
+            run.definition = definition.toString();
             run.inputs = inputs.toString();
             run.status = RunStatus.PENDING;
             run.attempt = 0;
@@ -76,8 +90,23 @@ public class RunScheduler {
             run.feedback = "[]";
             run.createdAt = now;
             run.updatedAt = now;
-            return runs.persist(run).chain(() -> queueNextAttempt(run));
+            List<String> problems = origin == null ? List.of() : inputProblems(definition, inputs);
+            if (!problems.isEmpty()) {
+                return runs.persist(run).chain(() -> announce(run, RunStatus.FAILED, null,
+                        new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
+                                + String.join("; ", problems)), origin)).replaceWith(true);
+            }
+            return runs.persist(run).chain(() -> queueNextAttempt(run, origin)).replaceWith(true);
         });
+    }
+
+    private static List<String> inputProblems(JsonNode definition, JsonNode inputs) {
+        JsonNode parameters = definition.get("parameters");
+        if (parameters == null || !parameters.isObject()) {
+            return List.of();
+        }
+        return JsonSchemas.violations(JsonSchemas.compile(parameters), inputs, "inputs").stream()
+                .map(e -> e.field() + " " + e.message()).toList();
     }
 
     /** A person's decision: cancel, validate, or feedback that sends the result back for revision. */
@@ -139,7 +168,7 @@ public class RunScheduler {
         List<RunRequest.Feedback> history = new ArrayList<>(feedback(run));
         history.add(feedback);
         run.feedback = EventJson.write(history);
-        return announce(run, RunStatus.REVISE, null, null).chain(() -> queueNextAttempt(run));
+        return announce(run, RunStatus.REVISE, null, null).chain(() -> queueNextAttempt(run, null));
     }
 
     /** Starts the next attempt of every failed run whose backoff has passed (claimed, so once per replica set). */
@@ -149,7 +178,7 @@ public class RunScheduler {
         return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> {
             Uni<Void> all = Uni.createFrom().voidItem();
             for (ScheduledRun run : due) {
-                all = all.chain(() -> queueNextAttempt(run));
+                all = all.chain(() -> queueNextAttempt(run, null));
             }
             return all.replaceWith(due.size());
         });
@@ -171,12 +200,12 @@ public class RunScheduler {
     }
 
     /** QUEUED with the next attempt number, and the attempt's request for the executors. */
-    private Uni<Void> queueNextAttempt(ScheduledRun run) {
+    private Uni<Void> queueNextAttempt(ScheduledRun run, String origin) {
         run.attempt += 1;
         run.nextAttemptAt = null;
         JsonNode definition = EventJson.readTree(run.definition);
         run.deadline = deadline(definition, Instant.now());
-        return announce(run, RunStatus.QUEUED, null, null).chain(() -> {
+        return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> {
             RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion,
                     run.attempt, run.seq, definition, EventJson.readTree(run.inputs), run.deadline,
                     feedback(run).isEmpty() ? null : feedback(run));
@@ -186,6 +215,11 @@ public class RunScheduler {
     }
 
     private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error) {
+        return announce(run, status, result, error, null);
+    }
+
+    private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error,
+            String origin) {
         if (status.isTerminal()) {
             run.deadline = null;
             run.nextAttemptAt = null;
@@ -194,7 +228,7 @@ public class RunScheduler {
         run.seq += 1;
         run.updatedAt = Instant.now();
         RunEvent event = new RunEvent(run.tenant, run.id.toString(), run.taskName, run.taskVersion, status, run.seq,
-                run.attempt, result, error, run.updatedAt);
+                run.attempt, result, error, run.updatedAt, origin == null ? null : EventJson.readTree(run.inputs), origin);
         return outbox.add(Topics.RUN_EVENTS, run.id.toString(), event.type(), run.id.toString(), event).replaceWithVoid();
     }
 

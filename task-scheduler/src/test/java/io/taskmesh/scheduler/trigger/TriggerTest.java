@@ -1,0 +1,138 @@
+package io.taskmesh.scheduler.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunStatus;
+import io.taskmesh.events.TaskDefinitionChanged;
+import io.taskmesh.events.Topics;
+import io.taskmesh.testing.KafkaProbe;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class TriggerTest {
+
+    @Inject
+    Pool pool;
+
+    private static void define(String taskId, String name, int version, String state, String triggers) {
+        String definition = """
+                {"name":"%s","objective":"Tick","parameters":{"type":"object","properties":{"n":{"type":"integer"}}},
+                 "triggers":%s}""".formatted(name, triggers);
+        KafkaProbe.publishCloudEvent(Topics.TASK_DEFINITIONS, taskId, UUID.randomUUID().toString(),
+                TaskDefinitionChanged.TYPE, name, EventJson.write(new TaskDefinitionChanged("acme", taskId, name, version,
+                        state, EventJson.readTree(definition), Instant.now())));
+    }
+
+    private static List<RunEvent> firstEvents(KafkaProbe probe, String task) {
+        return probe.seen(e -> e.topic().equals(Topics.RUN_EVENTS)).stream()
+                .map(e -> EventJson.read(e.value(), RunEvent.class))
+                .filter(e -> e.task().equals(task) && e.origin() != null).toList();
+    }
+
+    @Test
+    void aScheduleFiresEachSecondOnceWithItsInputsAndPausesWhenTheTaskIsDeactivated() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String name = "tick-" + taskId.substring(0, 8);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS)) {
+            define(taskId, name, 1, "active", "[{\"type\":\"schedule\",\"name\":\"every-second\",\"cron\":\"* * * * * *\",\"inputs\":{\"n\":7}}]");
+            probe.await(e -> firstEvents(probe, name).size() >= 3, Duration.ofSeconds(20));
+
+            List<RunEvent> fired = firstEvents(probe, name);
+            assertThat(fired).allSatisfy(e -> {
+                assertThat(e.status()).isEqualTo(RunStatus.QUEUED);
+                assertThat(e.inputs().get("n").asInt()).isEqualTo(7);
+                assertThat(e.origin()).startsWith("trigger:every-second@");
+            });
+            Set<String> fireTimes = new HashSet<>();
+            fired.forEach(e -> fireTimes.add(e.origin()));
+            assertThat(fireTimes).as("each fire time once").hasSize(fired.size());
+
+            define(taskId, name, 1, "inactive", "[{\"type\":\"schedule\",\"cron\":\"* * * * * *\"}]");
+            Thread.sleep(2500);
+            int paused = firstEvents(probe, name).size();
+            Thread.sleep(2500);
+            probe.await(e -> true, Duration.ofMillis(300));
+            assertThat(firstEvents(probe, name)).hasSize(paused);
+        }
+    }
+
+    @Test
+    void missedFireTimesFollowTheMisfirePolicy() throws Exception {
+        assertThat(runsAfterDowntime("all")).hasSize(3);
+        assertThat(runsAfterDowntime("once")).hasSize(1);
+        assertThat(runsAfterDowntime("skip")).isEmpty();
+    }
+
+    /** A minutely schedule whose scheduler was down for ten minutes: what runs when it comes back. */
+    private List<RunEvent> runsAfterDowntime(String misfire) throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String name = "backfill-" + taskId.substring(0, 8);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.deadLetter(Topics.TASK_DEFINITIONS))) {
+            define(taskId, name, 1, "inactive", "[]");
+            awaitKnown(taskId);
+            // the trigger exists, but its next fire time passed ten minutes ago while nothing ran
+            define(taskId, name, 2, "active", """
+                    [{"type":"schedule","cron":"0 * * * * *","misfire":"%s","maxBackfill":3,"inputs":{"n":1}}]"""
+                    .formatted(misfire));
+            awaitTrigger(taskId);
+            pool.preparedQuery("UPDATE task_scheduler.time_trigger SET next_fire_at = $1 WHERE task_id = $2")
+                    .execute(Tuple.of(java.time.OffsetDateTime.now().minusMinutes(10).withSecond(0).withNano(0),
+                            UUID.fromString(taskId)))
+                    .await().atMost(Duration.ofSeconds(10));
+            // two supervisor rounds later, whatever the policy made has been announced
+            Thread.sleep(2500);
+            probe.await(e -> true, Duration.ofMillis(500));
+            return firstEvents(probe, name);
+        }
+    }
+
+    private void awaitKnown(String taskId) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            var rows = pool.preparedQuery("SELECT 1 FROM task_scheduler.task_definition WHERE task_id = $1")
+                    .execute(Tuple.of(UUID.fromString(taskId))).await().atMost(Duration.ofSeconds(5));
+            if (rows.size() > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("task " + taskId + " never reached the scheduler");
+    }
+
+    private void awaitTrigger(String taskId) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            var rows = pool.preparedQuery("SELECT 1 FROM task_scheduler.time_trigger WHERE task_id = $1")
+                    .execute(Tuple.of(UUID.fromString(taskId))).await().atMost(Duration.ofSeconds(5));
+            if (rows.size() > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the trigger of task " + taskId + " was never stored");
+    }
+
+    @Test
+    void triggerInputsThatBreakTheParametersMakeAFailedRunWithTheReason() {
+        String taskId = UUID.randomUUID().toString();
+        String name = "badinputs-" + taskId.substring(0, 8);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS)) {
+            define(taskId, name, 1, "active", "[{\"type\":\"interval\",\"every\":\"1s\",\"inputs\":{\"n\":\"seven\"}}]");
+            probe.await(e -> !firstEvents(probe, name).isEmpty(), Duration.ofSeconds(20));
+            RunEvent failed = firstEvents(probe, name).getFirst();
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error().code()).isEqualTo("inputs-invalid");
+            assertThat(failed.error().message()).contains("inputs.n");
+        }
+    }
+}
