@@ -135,4 +135,17 @@ class TriggerTest {
             assertThat(failed.error().message()).contains("inputs.n");
         }
     }
+
+    @Test
+    void aMalformedDefinitionGoesToTheDeadLetterTopicAndTheNextOneIsApplied() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.deadLetter(Topics.TASK_DEFINITIONS))) {
+            KafkaProbe.publishCloudEvent(Topics.TASK_DEFINITIONS, taskId, UUID.randomUUID().toString(),
+                    TaskDefinitionChanged.TYPE, "broken", "{\"tenant\":\"acme\",\"state\":\"sleeping\"}");
+            define(taskId, "fine-" + taskId.substring(0, 8), 1, "active", "[]");
+            KafkaProbe.Event dead = probe.await(e -> taskId.equals(e.key()), Duration.ofSeconds(30));
+            assertThat(dead.headers().get("dead-letter-reason")).contains("does not match its schema");
+            awaitKnown(taskId);
+        }
+    }
 }
