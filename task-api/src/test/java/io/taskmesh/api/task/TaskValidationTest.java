@@ -58,6 +58,23 @@ class TaskValidationTest {
     }
 
     @Test
+    void aTaskShowsTheNextFireTimeOfEachTimeTriggerUntilItIsDeactivated() {
+        String name = uniqueName("next");
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Daily","triggers":[
+                  {"type":"schedule","name":"nine","cron":"0 9 * * *","timezone":"Europe/Paris"},
+                  {"type":"once","at":"2020-01-01T00:00:00Z"},
+                  {"type":"event","eventType":"com.example.thing.v1"}]}""".formatted(name))
+                .post("/api/v1/tasks").then().statusCode(201)
+                .body("triggers.name", equalTo(List.of("nine", "once#1", "event#2")))
+                .body("triggers[0].nextFireAt", org.hamcrest.Matchers.endsWith(":00:00Z"))
+                .body("triggers[1].nextFireAt", org.hamcrest.Matchers.nullValue())
+                .body("triggers[2].nextFireAt", org.hamcrest.Matchers.nullValue());
+        as("alice").post("/api/v1/tasks/" + name + "/deactivate").then().statusCode(200)
+                .body("triggers[0].nextFireAt", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void linksMustNameExistingTasksAndMustNotMakeACycle() {
         String a = uniqueName("a");
         String b = uniqueName("b");

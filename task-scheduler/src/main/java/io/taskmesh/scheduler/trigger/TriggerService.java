@@ -7,6 +7,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.TaskDefinitionChanged;
+import io.taskmesh.platform.schedule.TriggerSpec;
 import io.taskmesh.scheduler.run.service.RunScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;

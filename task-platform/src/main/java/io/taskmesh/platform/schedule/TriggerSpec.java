@@ -1,8 +1,7 @@
-package io.taskmesh.scheduler.trigger;
+package io.taskmesh.platform.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.taskmesh.platform.schedule.CronSchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -98,7 +97,7 @@ public record TriggerSpec(JsonNode json) {
         return anchor.plusMillis(periods * every.toMillis());
     }
 
-    static Duration every(String text) {
+    public static Duration every(String text) {
         long amount = Long.parseLong(text.substring(0, text.length() - 1));
         return switch (text.charAt(text.length() - 1)) {
             case 's' -> Duration.ofSeconds(amount);
