@@ -1,11 +1,9 @@
 package io.taskmesh.e2e;
 
-import static io.restassured.RestAssured.given;
+import static io.taskmesh.e2e.Platform.as;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import io.taskmesh.testing.Tokens;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -20,9 +18,6 @@ class HumanValidationIT {
         Platform.start();
     }
 
-    private static RequestSpecification as(String user) {
-        return given().auth().oauth2(Tokens.of(user));
-    }
 
     private static void awaitStatus(String runId, String status, int attempt) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->

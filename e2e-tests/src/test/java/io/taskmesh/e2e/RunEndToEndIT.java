@@ -1,6 +1,7 @@
 package io.taskmesh.e2e;
 
 import static io.restassured.RestAssured.given;
+import static io.taskmesh.e2e.Platform.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -8,13 +9,11 @@ import static org.hamcrest.Matchers.hasItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.EventSchemas;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.testing.KafkaProbe;
-import io.taskmesh.testing.Tokens;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
@@ -34,9 +33,6 @@ class RunEndToEndIT {
         Platform.start();
     }
 
-    private static RequestSpecification as(String user) {
-        return given().auth().oauth2(Tokens.of(user));
-    }
 
     @Test
     void aTransformRunEndsSucceededWithItsResultAndIsDeliveredAsASignedWebhook() throws Exception {
@@ -126,5 +122,35 @@ class RunEndToEndIT {
                 as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().statusCode(200)
                         .body("status", equalTo("FAILED")).body("attempt", equalTo(2))
                         .body("error.code", equalTo("expression-failed")));
+    }
+
+    @Test
+    void anHttpStepFetchesJsonThatATransformStepTurnsIntoTheResult() throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/stock", exchange -> {
+            byte[] body = "{\"items\":[{\"sku\":\"a\",\"qty\":3},{\"sku\":\"b\",\"qty\":4}]}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String task = "stock-" + UUID.randomUUID().toString().substring(0, 8);
+            as("alice").contentType(ContentType.JSON).body("""
+                    {"name":"%s","objective":"Count the stock","resultSchema":"integer",
+                     "steps":[{"id":"fetch","action":"http","url":"http://127.0.0.1:%d/stock"},
+                              {"id":"sum","action":"transform",
+                               "expression":"steps.fetch.output.body.items[0].qty + steps.fetch.output.body.items[1].qty"}]}"""
+                    .formatted(task, server.getAddress().getPort()))
+                    .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+            String runId = as("alice").contentType(ContentType.JSON).body("{}")
+                    .post(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(202).extract().path("id");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().statusCode(200)
+                            .body("status", equalTo("SUCCEEDED")).body("result", equalTo(7)));
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -1,13 +1,11 @@
 package io.taskmesh.e2e;
 
-import static io.restassured.RestAssured.given;
+import static io.taskmesh.e2e.Platform.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import io.taskmesh.testing.Tokens;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,9 +22,6 @@ class ScheduledRunIT {
         Platform.start();
     }
 
-    private static RequestSpecification as(String user) {
-        return given().auth().oauth2(Tokens.of(user));
-    }
 
     @Test
     void aOnceTriggerRunsTheTaskWithTheTriggersInputs() {

@@ -3,6 +3,7 @@ package io.taskmesh.executor.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.executor.http.HttpStep;
 import io.taskmesh.platform.expression.Expressions;
 import io.taskmesh.platform.problem.Problem.FieldError;
 import io.taskmesh.platform.schema.JsonSchemas;
@@ -21,6 +22,12 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class StepRunner {
 
+    private final HttpStep http;
+
+    public StepRunner(HttpStep http) {
+        this.http = http;
+    }
+
     public JsonNode run(JsonNode definition, JsonNode inputs) {
         JsonNode steps = definition.path("steps");
         if (!steps.isArray() || steps.isEmpty()) {
@@ -33,12 +40,19 @@ public class StepRunner {
                 : JsonNodeFactory.instance.objectNode());
         variables.put("steps", done);
         JsonNode result = JsonNodeFactory.instance.nullNode();
+        JsonNode limits = definition.path("limits");
+        int maxPages = limits.path("maxPages").asInt(Integer.MAX_VALUE);
+        int pages = 0;
         for (JsonNode step : steps) {
             String id = step.path("id").asText();
             if (step.hasNonNull("if") && !evaluate(step.get("if").asText(), variables, id).asBoolean(false)) {
                 continue;
             }
-            JsonNode output = perform(step, variables, id);
+            if ("http".equals(step.path("action").asText()) && ++pages > maxPages) {
+                throw new StepFailure("max-pages", "step '" + id + "': the run may fetch at most " + maxPages
+                        + " pages (limits.maxPages)");
+            }
+            JsonNode output = perform(step, variables, id, limits);
             done.putObject(id).set("output", output);
             result = output;
         }
@@ -46,10 +60,11 @@ public class StepRunner {
         return result;
     }
 
-    private JsonNode perform(JsonNode step, Map<String, JsonNode> variables, String id) {
+    private JsonNode perform(JsonNode step, Map<String, JsonNode> variables, String id, JsonNode limits) {
         String action = step.path("action").asText();
         return switch (action) {
             case "transform" -> evaluate(step.path("expression").asText(), variables, id);
+            case "http" -> http.call(step, variables, limits);
             default -> throw new StepFailure("unsupported-action",
                     "step '" + id + "': the action '" + action + "' is not available in this executor");
         };

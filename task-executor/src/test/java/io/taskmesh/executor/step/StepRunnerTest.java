@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskmesh.events.EventJson;
+import io.taskmesh.executor.http.AddressGuard;
+import io.taskmesh.executor.http.HttpStep;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class StepRunnerTest {
 
-    private final StepRunner runner = new StepRunner();
+    private final StepRunner runner = new StepRunner(new HttpStep(new AddressGuard(true), Duration.ofSeconds(5)));
 
     private static JsonNode json(String text) {
         return EventJson.readTree(text);
@@ -52,5 +55,51 @@ class StepRunnerTest {
 
         assertThatThrownBy(() -> runner.run(definition, json("{}"))).isInstanceOf(StepFailure.class)
                 .hasMessageContaining("step 'calc'");
+    }
+
+    @Test
+    void anHttpStepSendsItsTemplatedRequestAndTheJsonAnswerFeedsTheNextStep() throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/price", exchange -> {
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("X-Api-Key") + " "
+                    + new String(exchange.getRequestBody().readAllBytes()));
+            byte[] answer = "{\"price\": 12.5}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(exchange.getRequestURI().getQuery().contains("missing") ? 404 : 200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            JsonNode definition = json("""
+                    {"limits":{"maxPages":1},"steps":[
+                      {"id":"fetch","action":"http","method":"POST","url":"%s/price?item={{inputs.item}}",
+                       "headers":{"X-Api-Key":"k-{{context.key}}"},"body":{"qty":"{{inputs.qty}}"}},
+                      {"id":"total","action":"transform","expression":"steps.fetch.output.body.price * double(inputs.qty)"}],
+                     "context":{"key":"42"}}""".formatted(base));
+
+            assertThat(runner.run(definition, json("{\"item\":\"tea\",\"qty\":2}")).asDouble()).isEqualTo(25.0);
+            assertThat(seen).containsExactly("POST /price?item=tea k-42 {\"qty\":2}");
+
+            assertThatThrownBy(() -> runner.run(definition, json("{\"item\":\"missing\",\"qty\":1}")))
+                    .isInstanceOf(StepFailure.class).hasMessageContaining("answered 404");
+            JsonNode twoPages = json("""
+                    {"limits":{"maxPages":1},"steps":[{"id":"a","action":"http","url":"%s/price?item=a"},
+                     {"id":"b","action":"http","url":"%s/price?item=b"}]}""".formatted(base, base));
+            assertThatThrownBy(() -> runner.run(twoPages, json("{}"))).hasMessageContaining("maxPages");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theAddressGuardStopsAnHttpStepToAnInternalAddress() {
+        StepRunner guarded = new StepRunner(new HttpStep(new AddressGuard(false), Duration.ofSeconds(5)));
+        JsonNode definition = json("{\"steps\":[{\"id\":\"meta\",\"action\":\"http\",\"url\":\"http://169.254.169.254/latest/\"}]}");
+        assertThatThrownBy(() -> guarded.run(definition, json("{}"))).isInstanceOf(StepFailure.class)
+                .satisfies(e -> assertThat(((StepFailure) e).code()).isEqualTo("url-refused"));
     }
 }

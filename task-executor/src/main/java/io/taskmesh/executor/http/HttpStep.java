@@ -1,0 +1,113 @@
+package io.taskmesh.executor.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.MalformedEventException;
+import io.taskmesh.executor.step.StepFailure;
+import io.taskmesh.executor.step.Templates;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The {@code http} step: method, URL, headers and body as templates; the output is
+ * {@code {"status": ..., "body": ...}} with the body parsed when it is JSON. Redirects are not followed
+ * (a redirect could lead past the address guard); a status outside 2xx fails the step with its reason.
+ */
+@ApplicationScoped
+public class HttpStep {
+
+    private static final int MAX_BODY_IN_ERROR = 500;
+
+    private final AddressGuard guard;
+    private final Duration timeout;
+    private final HttpClient client;
+
+    @Inject
+    public HttpStep(@ConfigProperty(name = "taskmesh.executor.allow-private-networks", defaultValue = "false") boolean allowPrivate,
+            @ConfigProperty(name = "taskmesh.executor.http-timeout", defaultValue = "PT30S") Duration timeout) {
+        this(new AddressGuard(allowPrivate), timeout);
+    }
+
+    public HttpStep(AddressGuard guard, Duration timeout) {
+        this.guard = guard;
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public JsonNode call(JsonNode step, Map<String, JsonNode> variables, JsonNode limits) {
+        String id = step.path("id").asText();
+        String method = step.path("method").asText("GET").toUpperCase(Locale.ROOT);
+        URI uri;
+        try {
+            uri = URI.create(Templates.text(step.path("url").asText(), variables, id));
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure("url-refused", "step '" + id + "': not a URL: " + e.getMessage());
+        }
+        List<String> allowed = new ArrayList<>();
+        limits.path("allowedDomains").forEach(d -> allowed.add(d.asText()));
+        guard.check(uri, allowed);
+
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        step.path("headers").properties().forEach(h ->
+                request.header(h.getKey(), Templates.text(h.getValue().asText(), variables, id)));
+        JsonNode body = Templates.render(step.get("body"), variables, id);
+        if (body == null || body.isNull()) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            if (!step.path("headers").has("Content-Type") && !body.isTextual()) {
+                request.header("Content-Type", "application/json");
+            }
+            request.method(method, HttpRequest.BodyPublishers.ofString(body.isTextual() ? body.asText() : body.toString()));
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new StepFailure("http-failed", "step '" + id + "': " + method + " " + uri + " timed out after " + timeout);
+        } catch (IOException e) {
+            throw new StepFailure("http-failed", "step '" + id + "': " + method + " " + uri + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("cancelled", "step '" + id + "' was interrupted");
+        }
+        if (response.statusCode() < 200 || response.statusCode() > 299) {
+            String text = response.body() == null ? "" : response.body();
+            throw new StepFailure("http-failed", "step '" + id + "': " + method + " " + uri + " answered "
+                    + response.statusCode() + ": " + text.substring(0, Math.min(text.length(), MAX_BODY_IN_ERROR)));
+        }
+        ObjectNode output = JsonNodeFactory.instance.objectNode();
+        output.put("status", response.statusCode());
+        output.set("body", parse(response));
+        return output;
+    }
+
+    private static JsonNode parse(HttpResponse<String> response) {
+        String text = response.body();
+        if (text == null || text.isEmpty()) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        boolean json = response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(false);
+        if (json) {
+            try {
+                return EventJson.readTree(text);
+            } catch (MalformedEventException e) {
+                return JsonNodeFactory.instance.textNode(text);
+            }
+        }
+        return JsonNodeFactory.instance.textNode(text);
+    }
+}
