@@ -12,7 +12,8 @@ import java.util.UUID;
 @Table(name = "delivery")
 public class Delivery {
 
-    public enum Status { PENDING, DELIVERED, FAILED }
+    /** PENDING: to be sent (again) at {@code nextAttemptAt}; DEAD: given up on until retried by hand. */
+    public enum Status { PENDING, DELIVERED, DEAD }
 
     @Id
     public UUID id;
@@ -41,6 +42,16 @@ public class Delivery {
 
     @Column(name = "last_error", columnDefinition = "text")
     public String lastError;
+
+    /** The webhook body, fixed when the event arrived, so every attempt sends the same bytes. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String payload;
+
+    @Column(name = "event_type", nullable = false)
+    public String eventType;
+
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

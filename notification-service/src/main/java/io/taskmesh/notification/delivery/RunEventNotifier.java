@@ -16,27 +16,23 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
- * Delivers run events to the subscriptions that match them. A delivery already recorded as DELIVERED for
- * a (subscription, event id) is not sent again, so a redelivered Kafka record sends nothing twice.
+ * Turns run events into deliveries for the subscriptions that match them. A (subscription, event id) is
+ * queued once, so a redelivered Kafka record sends nothing twice; the record is acknowledged once the
+ * delivery is stored, and {@link DeliveryWorker} sends it, at least once.
  */
 @ApplicationScoped
 public class RunEventNotifier {
 
-    private static final Logger LOG = Logger.getLogger(RunEventNotifier.class);
-
     private final SubscriptionRepository subscriptions;
     private final DeliveryRepository deliveries;
-    private final WebhookSender webhooks;
     private final String apiBaseUrl;
 
-    public RunEventNotifier(SubscriptionRepository subscriptions, DeliveryRepository deliveries, WebhookSender webhooks,
+    public RunEventNotifier(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
             @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
-        this.webhooks = webhooks;
         this.apiBaseUrl = apiBaseUrl;
     }
 
@@ -59,47 +55,25 @@ public class RunEventNotifier {
                 .andCollectFailures().replaceWithVoid();
     }
 
+    /** Queues the delivery (once per subscription and event id); {@link DeliveryWorker} sends it. */
     private Uni<Void> deliver(Subscription subscription, IncomingEvent incoming, RunEvent event) {
-        String body = body(incoming, event).toString();
         return Panache.withTransaction(() -> deliveries.find(subscription.id, incoming.id()).chain(existing -> {
             if (existing != null) {
-                return Uni.createFrom().item(existing);
+                return Uni.createFrom().voidItem();
             }
             Delivery d = new Delivery();
             d.id = UUID.randomUUID();
             d.subscriptionId = subscription.id;
             d.eventId = incoming.id();
+            d.eventType = incoming.type();
             d.runId = UUID.fromString(event.runId());
             d.status = Delivery.Status.PENDING;
+            d.payload = body(incoming, event).toString();
             d.createdAt = Instant.now();
             d.updatedAt = d.createdAt;
-            return deliveries.persist(d);
-        })).chain(delivery -> {
-            if (delivery.status == Delivery.Status.DELIVERED) {
-                return Uni.createFrom().voidItem();
-            }
-            return webhooks.send(subscription.url, subscription.secret, incoming.id(), body)
-                    .map(r -> (Object) r)
-                    .onFailure().recoverWithItem(t -> t)
-                    .chain(outcome -> record(delivery.id, outcome));
-        });
-    }
-
-    private Uni<Void> record(UUID deliveryId, Object outcome) {
-        return Panache.withTransaction(() -> deliveries.findById(deliveryId).invoke(d -> {
-            d.attempts += 1;
-            d.updatedAt = Instant.now();
-            if (outcome instanceof WebhookSender.Response r) {
-                d.responseCode = r.status();
-                d.latencyMs = r.latencyMs();
-                d.status = r.status() >= 200 && r.status() < 300 ? Delivery.Status.DELIVERED : Delivery.Status.FAILED;
-                d.lastError = d.status == Delivery.Status.DELIVERED ? null : "HTTP " + r.status();
-            } else {
-                d.status = Delivery.Status.FAILED;
-                d.lastError = ((Throwable) outcome).getMessage();
-                LOG.infof("webhook delivery %s failed: %s", deliveryId, d.lastError);
-            }
-        })).replaceWithVoid();
+            d.nextAttemptAt = d.createdAt;
+            return deliveries.persist(d).replaceWithVoid();
+        }));
     }
 
     private ObjectNode body(IncomingEvent incoming, RunEvent event) {

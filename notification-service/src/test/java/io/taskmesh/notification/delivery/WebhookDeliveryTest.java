@@ -38,6 +38,8 @@ class WebhookDeliveryTest {
 
     private HttpServer receiver;
     private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger flakyCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean downIsUp;
 
     @BeforeEach
     void startReceiver() throws Exception {
@@ -46,6 +48,16 @@ class WebhookDeliveryTest {
             hooks.add(new Hook(Map.copyOf(exchange.getRequestHeaders()),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.createContext("/flaky", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(flakyCalls.incrementAndGet() <= 2 ? 500 : 200, -1);
+            exchange.close();
+        });
+        receiver.createContext("/down", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(downIsUp ? 200 : 503, -1);
             exchange.close();
         });
         receiver.start();
@@ -57,9 +69,13 @@ class WebhookDeliveryTest {
     }
 
     private String subscribe(String task) {
+        return subscribe(task, "/hook");
+    }
+
+    private String subscribe(String task, String path) {
         return given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
-                .body("{\"task\":\"%s\",\"events\":[\"SUCCEEDED\"],\"url\":\"http://127.0.0.1:%d/hook\"}"
-                        .formatted(task, receiver.getAddress().getPort()))
+                .body("{\"task\":\"%s\",\"events\":[\"SUCCEEDED\"],\"url\":\"http://127.0.0.1:%d%s\"}"
+                        .formatted(task, receiver.getAddress().getPort(), path))
                 .post("/api/v1/subscriptions").then().statusCode(201).extract().asString();
     }
 
@@ -118,5 +134,44 @@ class WebhookDeliveryTest {
         String id = EventJson.readTree(subscribe("t-" + UUID.randomUUID())).get("id").asText();
         given().auth().oauth2(Tokens.of("bob")).get("/api/v1/subscriptions/" + id + "/deliveries")
                 .then().statusCode(404);
+    }
+
+    @Test
+    void aFailingEndpointIsRetriedWithBackoffUntilItAnswers() {
+        String task = "t-" + UUID.randomUUID();
+        String id = EventJson.readTree(subscribe(task, "/flaky")).get("id").asText();
+        String runId = UUID.randomUUID().toString();
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, UUID.randomUUID().toString(),
+                RunStatus.SUCCEEDED.eventType(), runId, event(task, runId, RunStatus.SUCCEEDED, 3));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.of("alice")).get("/api/v1/subscriptions/" + id + "/deliveries")
+                        .then().body("[0].status", equalTo("DELIVERED")).body("[0].attempts", equalTo(3))
+                        .body("[0].responseCode", equalTo(200)));
+        assertThat(flakyCalls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aDeliveryThatNeverSucceedsIsDeadUntilRetriedByHand() {
+        String task = "t-" + UUID.randomUUID();
+        String id = EventJson.readTree(subscribe(task, "/down")).get("id").asText();
+        String runId = UUID.randomUUID().toString();
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, UUID.randomUUID().toString(),
+                RunStatus.SUCCEEDED.eventType(), runId, event(task, runId, RunStatus.SUCCEEDED, 3));
+
+        String deliveries = "/api/v1/subscriptions/" + id + "/deliveries";
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.of("alice")).get(deliveries).then()
+                        .body("[0].status", equalTo("DEAD")).body("[0].attempts", equalTo(3))
+                        .body("[0].lastError", equalTo("HTTP 503")));
+        String deliveryId = given().auth().oauth2(Tokens.of("alice")).get(deliveries).then().extract().path("[0].id");
+
+        given().auth().oauth2(Tokens.of("bob")).post(deliveries + "/" + deliveryId + "/retry").then().statusCode(404);
+        downIsUp = true;
+        given().auth().oauth2(Tokens.of("alice")).post(deliveries + "/" + deliveryId + "/retry").then().statusCode(200)
+                .body("status", equalTo("PENDING"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.of("alice")).get(deliveries).then().body("[0].status", equalTo("DELIVERED")));
+        given().auth().oauth2(Tokens.of("alice")).post(deliveries + "/" + deliveryId + "/retry").then().statusCode(409);
     }
 }

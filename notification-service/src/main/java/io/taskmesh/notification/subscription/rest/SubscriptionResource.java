@@ -48,11 +48,12 @@ public class SubscriptionResource {
         }
     }
 
-    public record DeliveryView(String id, String eventId, String runId, Delivery.Status status, int attempts,
-            Integer responseCode, Long latencyMs, String lastError, Instant createdAt, Instant updatedAt) {
+    public record DeliveryView(String id, String eventId, String eventType, String runId, Delivery.Status status,
+            int attempts, Integer responseCode, Long latencyMs, String lastError, Instant nextAttemptAt,
+            Instant createdAt, Instant updatedAt) {
         static DeliveryView of(Delivery d) {
-            return new DeliveryView(d.id.toString(), d.eventId, d.runId.toString(), d.status, d.attempts,
-                    d.responseCode, d.latencyMs, d.lastError, d.createdAt, d.updatedAt);
+            return new DeliveryView(d.id.toString(), d.eventId, d.eventType, d.runId.toString(), d.status, d.attempts,
+                    d.responseCode, d.latencyMs, d.lastError, d.nextAttemptAt, d.createdAt, d.updatedAt);
         }
     }
 
@@ -112,6 +113,34 @@ public class SubscriptionResource {
             }
             return deliveries.history(s.id, 100);
         }).map(list -> list.stream().map(DeliveryView::of).toList());
+    }
+
+    /** Sends a DEAD delivery again, now; anything else answers 409. */
+    @POST
+    @Path("/{id}/deliveries/{delivery}/retry")
+    @RolesAllowed({"task-author", "task-operator", "taskmesh-admin"})
+    @WithTransaction
+    public Uni<DeliveryView> retry(@PathParam("id") String id, @PathParam("delivery") String deliveryId) {
+        UUID subscriptionId = parse(id);
+        UUID delivery = parse(deliveryId);
+        return subscriptions.findForTenant(caller.id(), subscriptionId).chain(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("subscription " + id);
+            }
+            return deliveries.findById(delivery);
+        }).map(d -> {
+            if (d == null || !d.subscriptionId.equals(subscriptionId)) {
+                throw ProblemException.notFound("delivery " + deliveryId);
+            }
+            if (d.status != Delivery.Status.DEAD) {
+                throw ProblemException.conflict("delivery " + deliveryId + " is " + d.status + "; only a DEAD one is retried by hand");
+            }
+            d.status = Delivery.Status.PENDING;
+            d.nextAttemptAt = Instant.now();
+            d.attempts = 0;
+            d.updatedAt = d.nextAttemptAt;
+            return DeliveryView.of(d);
+        });
     }
 
     private static UUID parse(String id) {

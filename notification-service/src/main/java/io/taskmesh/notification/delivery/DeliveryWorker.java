@@ -1,0 +1,114 @@
+package io.taskmesh.notification.delivery;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.notification.subscription.Subscription;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.LockMode;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends due deliveries: claimed with {@code FOR UPDATE SKIP LOCKED} (replicas share the work), sent side by
+ * side, each bounded by the delivery timeout so one dead endpoint does not hold up the others. A failure is
+ * retried with exponential backoff and jitter; after {@code max-attempts} the delivery is DEAD, visible in
+ * the API and retried by hand.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+    private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
+
+    private final WebhookSender webhooks;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final int batch;
+
+    public DeliveryWorker(WebhookSender webhooks,
+            @ConfigProperty(name = "taskmesh.delivery.max-attempts", defaultValue = "8") int maxAttempts,
+            @ConfigProperty(name = "taskmesh.delivery.initial-backoff", defaultValue = "PT1S") Duration initialBackoff,
+            @ConfigProperty(name = "taskmesh.delivery.max-backoff", defaultValue = "PT10M") Duration maxBackoff,
+            @ConfigProperty(name = "taskmesh.delivery.batch", defaultValue = "100") int batch) {
+        this.webhooks = webhooks;
+        this.maxAttempts = maxAttempts;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.batch = batch;
+    }
+
+    @Scheduled(every = "${taskmesh.delivery.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @WithTransaction
+    Uni<Void> sendDue() {
+        Instant now = Instant.now();
+        return Panache.getSession().chain(session -> session
+                .createSelectionQuery("from Delivery where nextAttemptAt <= :now order by nextAttemptAt", Delivery.class)
+                .setParameter("now", now).setMaxResults(batch).setLockMode(LockMode.UPGRADE_SKIPLOCKED)
+                .getResultList()
+                .chain(due -> {
+                    if (due.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    for (Delivery d : due) {
+                        sends.add(session.find(Subscription.class, d.subscriptionId).chain(s -> send(d, s)));
+                    }
+                    return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+                }));
+    }
+
+    private Uni<Void> send(Delivery delivery, Subscription subscription) {
+        if (subscription == null) {
+            delivery.status = Delivery.Status.DEAD;
+            delivery.nextAttemptAt = null;
+            delivery.lastError = "the subscription no longer exists";
+            return Uni.createFrom().voidItem();
+        }
+        return webhooks.send(subscription.url, subscription.secret, delivery.eventId, delivery.payload)
+                .map(r -> (Object) r)
+                .onFailure().recoverWithItem(t -> t)
+                .invoke(outcome -> record(delivery, outcome))
+                .replaceWithVoid();
+    }
+
+    private void record(Delivery d, Object outcome) {
+        d.attempts += 1;
+        d.updatedAt = Instant.now();
+        if (outcome instanceof WebhookSender.Response r) {
+            d.responseCode = r.status();
+            d.latencyMs = r.latencyMs();
+            if (r.status() >= 200 && r.status() < 300) {
+                d.status = Delivery.Status.DELIVERED;
+                d.nextAttemptAt = null;
+                d.lastError = null;
+                return;
+            }
+            d.lastError = "HTTP " + r.status();
+        } else {
+            d.responseCode = null;
+            d.lastError = ((Throwable) outcome).getMessage();
+        }
+        if (d.attempts >= maxAttempts) {
+            d.status = Delivery.Status.DEAD;
+            d.nextAttemptAt = null;
+            LOG.infof("delivery %s is dead after %d attempts: %s", d.id, d.attempts, d.lastError);
+        } else {
+            d.nextAttemptAt = d.updatedAt.plus(backoff(d.attempts));
+        }
+    }
+
+    /** Exponential from the initial backoff, capped, with equal jitter. */
+    Duration backoff(int attempts) {
+        double base = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() * Math.pow(2, attempts - 1));
+        return Duration.ofMillis(Math.round(base / 2 + RANDOM.nextDouble() * base / 2));
+    }
+}
