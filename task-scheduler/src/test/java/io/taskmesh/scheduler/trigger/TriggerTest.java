@@ -1,6 +1,7 @@
 package io.taskmesh.scheduler.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.taskmesh.events.EventJson;
@@ -147,6 +148,38 @@ class TriggerTest {
             KafkaProbe.Event dead = probe.await(e -> taskId.equals(e.key()), Duration.ofSeconds(30));
             assertThat(dead.headers().get("dead-letter-reason")).contains("does not match its schema");
             awaitKnown(taskId);
+        }
+    }
+
+    @Test
+    void anExternalProducerStartsARunWithACloudEventNamingOnlyTheTask() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String name = "external-" + taskId.substring(0, 8);
+        define(taskId, name, 1, "active", "[]");
+        awaitKnown(taskId);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.deadLetter(Topics.RUN_COMMANDS))) {
+            String command = "{\"tenant\":\"acme\",\"task\":\"%s\",\"inputs\":{\"n\":3},\"idempotencyKey\":\"order-17\"}"
+                    .formatted(name);
+            // the producer retries: two CloudEvents, one idempotency key, one run
+            KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, command);
+            KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, command);
+            // an unknown task is dead-lettered; it comes after the two on the same partition (same key)
+            KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, "{\"tenant\":\"acme\",\"task\":\"no-such-task\"}");
+
+            probe.await(e -> !firstEvents(probe, name).isEmpty(), Duration.ofSeconds(30));
+            KafkaProbe.Event dead = probe.await(e -> e.topic().endsWith(".dlq") && name.equals(e.key()), Duration.ofSeconds(30));
+            assertThat(dead.headers().get("dead-letter-reason")).contains("no such task");
+            // the outbox relays within ~50 ms: a second run from the retried command would be here by now
+            assertThatThrownBy(() -> probe.await(e -> firstEvents(probe, name).size() > 1, Duration.ofSeconds(1)))
+                    .isInstanceOf(AssertionError.class);
+            List<RunEvent> started = firstEvents(probe, name);
+            assertThat(started).hasSize(1);
+            assertThat(started.getFirst().status()).isEqualTo(RunStatus.QUEUED);
+            assertThat(started.getFirst().inputs().get("n").asInt()).isEqualTo(3);
+            assertThat(started.getFirst().origin()).startsWith("event:");
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
@@ -18,6 +19,7 @@ import io.taskmesh.outbox.Outbox;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
+import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,15 +54,33 @@ public class RunScheduler {
     @WithTransaction
     @WithSpan("RunScheduler.accept")
     public Uni<Void> accept(RunCreateCommand command, String eventId) {
-        if (command.definition() == null || command.version() == null) {
-            throw new MalformedEventException("run command for task '" + command.task()
-                    + "' carries no pinned definition and version");
-        }
-        UUID runId = command.runId() != null ? UUID.fromString(command.runId())
-                : UUID.nameUUIDFromBytes((command.tenant() + "/" + eventId).getBytes(StandardCharsets.UTF_8));
         JsonNode inputs = command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs();
-        return create(command.tenant(), command.task(), command.version(), command.definition(), inputs, runId, null)
-                .replaceWithVoid();
+        if (command.definition() != null && command.version() != null) {
+            // from task-api: the run exists there already, with the version it pinned
+            UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
+            return create(command.tenant(), command.task(), command.version(), command.definition(), inputs, runId, null)
+                    .replaceWithVoid();
+        }
+        // from any other producer: the task's current version, as announced on the task-definitions topic
+        return Panache.getSession().chain(session -> session
+                .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
+                .setParameter("tenant", command.tenant()).setParameter("name", command.task()).getSingleResultOrNull())
+                .chain(task -> {
+                    if (task == null || !"active".equals(task.state)) {
+                        throw new MalformedEventException("run command for task '" + command.task() + "' of tenant '"
+                                + command.tenant() + "': " + (task == null ? "no such task" : "the task is " + task.state));
+                    }
+                    UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
+                    return create(task.tenant, task.name, task.version, EventJson.readTree(task.definition), inputs, runId,
+                            "event:" + (command.requestedBy() == null ? eventId : command.requestedBy()))
+                            .replaceWithVoid();
+                });
+    }
+
+    /** The same idempotency key (else the same CloudEvent id) names the same run: a redelivery creates nothing. */
+    private static UUID derivedId(RunCreateCommand command, String eventId) {
+        String key = command.idempotencyKey() != null ? "key:" + command.idempotencyKey() : "event:" + eventId;
+        return UUID.nameUUIDFromBytes((command.tenant() + "/" + key).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
