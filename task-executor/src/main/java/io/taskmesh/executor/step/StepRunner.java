@@ -41,18 +41,14 @@ public class StepRunner {
         variables.put("steps", done);
         JsonNode result = JsonNodeFactory.instance.nullNode();
         JsonNode limits = definition.path("limits");
-        int maxPages = limits.path("maxPages").asInt(Integer.MAX_VALUE);
-        int pages = 0;
+        int[] pages = {0};
         for (JsonNode step : steps) {
             String id = step.path("id").asText();
             if (step.hasNonNull("if") && !evaluate(step.get("if").asText(), variables, id).asBoolean(false)) {
                 continue;
             }
-            if ("http".equals(step.path("action").asText()) && ++pages > maxPages) {
-                throw new StepFailure("max-pages", "step '" + id + "': the run may fetch at most " + maxPages
-                        + " pages (limits.maxPages)");
-            }
-            JsonNode output = perform(step, variables, id, limits);
+            JsonNode output = step.hasNonNull("forEach") ? loop(step, variables, id, limits, pages)
+                    : perform(step, variables, id, limits, pages);
             done.putObject(id).set("output", output);
             result = output;
         }
@@ -60,8 +56,37 @@ public class StepRunner {
         return result;
     }
 
-    private JsonNode perform(JsonNode step, Map<String, JsonNode> variables, String id, JsonNode limits) {
+    /**
+     * {@code forEach}: the action once per element of the list the expression yields, with {@code item} and
+     * {@code index} set; the output is the list of outputs. Bounded by {@code maxIterations} (default 100).
+     */
+    private JsonNode loop(JsonNode step, Map<String, JsonNode> variables, String id, JsonNode limits, int[] pages) {
+        JsonNode items = evaluate(step.get("forEach").asText(), variables, id);
+        if (!items.isArray()) {
+            throw new StepFailure("expression-failed", "step '" + id + "': forEach must give a list, not " + items);
+        }
+        int bound = step.path("maxIterations").asInt(100);
+        if (items.size() > bound) {
+            throw new StepFailure("max-iterations", "step '" + id + "': " + items.size() + " items exceed maxIterations "
+                    + bound);
+        }
+        var outputs = JsonNodeFactory.instance.arrayNode();
+        Map<String, JsonNode> scope = new HashMap<>(variables);
+        for (int i = 0; i < items.size(); i++) {
+            scope.put("item", items.get(i));
+            scope.put("index", JsonNodeFactory.instance.numberNode(i));
+            outputs.add(perform(step, scope, id, limits, pages));
+        }
+        return outputs;
+    }
+
+    private JsonNode perform(JsonNode step, Map<String, JsonNode> variables, String id, JsonNode limits, int[] pages) {
         String action = step.path("action").asText();
+        int maxPages = limits.path("maxPages").asInt(Integer.MAX_VALUE);
+        if ("http".equals(action) && ++pages[0] > maxPages) {
+            throw new StepFailure("max-pages", "step '" + id + "': the run may fetch at most " + maxPages
+                    + " pages (limits.maxPages)");
+        }
         return switch (action) {
             case "transform" -> evaluate(step.path("expression").asText(), variables, id);
             case "http" -> http.call(step, variables, limits);

@@ -102,4 +102,21 @@ class StepRunnerTest {
         assertThatThrownBy(() -> guarded.run(definition, json("{}"))).isInstanceOf(StepFailure.class)
                 .satisfies(e -> assertThat(((StepFailure) e).code()).isEqualTo("url-refused"));
     }
+
+    @Test
+    void forEachRunsTheActionPerItemWithinItsBound() {
+        JsonNode definition = json("""
+                {"resultSchema":"list[string]","steps":[
+                  {"id":"greet","action":"transform","forEach":"inputs.names","expression":"string(index) + ':' + item"}]}""");
+
+        assertThat(runner.run(definition, json("{\"names\":[\"ada\",\"alan\"]}")))
+                .isEqualTo(json("[\"0:ada\",\"1:alan\"]"));
+
+        JsonNode bounded = json("""
+                {"steps":[{"id":"x","action":"transform","forEach":"inputs.names","maxIterations":1,"expression":"item"}]}""");
+        assertThatThrownBy(() -> runner.run(bounded, json("{\"names\":[\"a\",\"b\"]}")))
+                .isInstanceOf(StepFailure.class).hasMessageContaining("maxIterations");
+        JsonNode notAList = json("{\"steps\":[{\"id\":\"x\",\"action\":\"transform\",\"forEach\":\"inputs.n\",\"expression\":\"item\"}]}");
+        assertThatThrownBy(() -> runner.run(notAList, json("{\"n\":3}"))).hasMessageContaining("must give a list");
+    }
 }

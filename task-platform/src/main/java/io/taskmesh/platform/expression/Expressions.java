@@ -24,7 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Expressions {
 
-    public static final List<String> VARIABLES = List.of("inputs", "context", "steps", "memory", "result", "event");
+    public static final List<String> VARIABLES = List.of("inputs", "context", "steps", "memory", "result", "event",
+            "item", "index");
+
+    /** Variables that hold any JSON value (the others are objects, empty when absent). */
+    private static final List<String> ANY_VALUE = List.of("result", "item", "index");
 
     private static final CelCompiler COMPILER;
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
@@ -38,7 +42,7 @@ public final class Expressions {
                 .addLibraries(CelExtensions.strings())
                 .setResultType(SimpleType.DYN);
         for (String variable : VARIABLES) {
-            builder.addVar(variable, variable.equals("result") ? SimpleType.DYN
+            builder.addVar(variable, ANY_VALUE.contains(variable) ? SimpleType.DYN
                     : MapType.create(SimpleType.STRING, SimpleType.DYN));
         }
         COMPILER = builder.build();
@@ -62,7 +66,7 @@ public final class Expressions {
         Map<String, Object> activation = new HashMap<>();
         for (String variable : VARIABLES) {
             JsonNode value = variables.get(variable);
-            Object plain = value == null ? (variable.equals("result") ? null : Map.of()) : JsonValues.toCel(value);
+            Object plain = value == null ? (ANY_VALUE.contains(variable) ? null : Map.of()) : JsonValues.toCel(value);
             if (plain != null) {
                 activation.put(variable, plain);
             }
