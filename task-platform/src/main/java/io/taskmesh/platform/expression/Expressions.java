@@ -34,6 +34,7 @@ public final class Expressions {
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .addLibraries(CelExtensions.strings())
             .build();
+    private static final int MAX_CACHED = 4096;
     private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
 
     static {
@@ -81,6 +82,9 @@ public final class Expressions {
     private static CelRuntime.Program program(String expression) {
         if (expression == null || expression.isBlank()) {
             throw new InvalidExpressionException("the expression is empty");
+        }
+        if (PROGRAMS.size() > MAX_CACHED) {
+            PROGRAMS.clear();
         }
         return PROGRAMS.computeIfAbsent(expression, text -> {
             try {

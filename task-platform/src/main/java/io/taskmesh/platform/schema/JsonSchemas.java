@@ -11,19 +11,30 @@ import io.taskmesh.platform.problem.Problem.FieldError;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** JSON Schema 2020-12 checks that report each problem with the path of the field it concerns. */
 public final class JsonSchemas {
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private static final JsonSchema META_SCHEMA = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012));
+    private static final int MAX_CACHED = 1024;
+    private static final Map<String, JsonSchema> COMPILED = new ConcurrentHashMap<>();
 
     private JsonSchemas() {
     }
 
+    /**
+     * The compiled form of {@code schema}, cached by its text: the same task's parameters and result schema
+     * are checked on every run, and compiling is the expensive part. The cache is bounded by starting over.
+     */
     public static JsonSchema compile(JsonNode schema) {
-        return FACTORY.getSchema(schema);
+        if (COMPILED.size() > MAX_CACHED) {
+            COMPILED.clear();
+        }
+        return COMPILED.computeIfAbsent(schema.toString(), text -> FACTORY.getSchema(schema));
     }
 
     public static JsonSchema load(String classpathResource) {

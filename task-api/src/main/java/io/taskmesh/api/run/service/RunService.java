@@ -157,7 +157,11 @@ public class RunService {
                 entry.createdBy = caller.subject();
                 recorded = feedback.persist(entry).replaceWithVoid();
             }
-            String action = "run." + type.substring("io.taskmesh.run.".length(), type.length() - ".v1".length());
+            String action = switch (type) {
+                case RunCommand.CANCEL -> "run.cancel";
+                case RunCommand.VALIDATE -> "run.validate";
+                default -> "run.feedback";
+            };
             return recorded
                     .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), type, run.id.toString(),
                             new RunCommand(run.tenant, run.id.toString(), caller.subject(), content, run.seq)))

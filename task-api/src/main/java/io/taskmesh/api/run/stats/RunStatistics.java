@@ -3,7 +3,9 @@ package io.taskmesh.api.run.stats;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.task.TaskRepository;
 import io.taskmesh.events.RunStatus;
+import io.taskmesh.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -34,9 +36,19 @@ public class RunStatistics {
                   WHERE tenant = :tenant AND task_name = :task AND created_at >= :from AND created_at < :to
                     AND started_at IS NOT NULL AND finished_at IS NOT NULL) finished""";
 
+    private final TaskRepository tasks;
+
+    public RunStatistics(TaskRepository tasks) {
+        this.tasks = tasks;
+    }
+
     @WithSession
     public Uni<Stats> of(String tenant, String task, Instant from, Instant to) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(BY_STATUS, Object[].class)
+        return tasks.findByName(tenant, task).invoke(found -> {
+            if (found == null) {
+                throw ProblemException.notFound("task '" + task + "'");
+            }
+        }).chain(() -> Panache.getSession()).chain(session -> session.createNativeQuery(BY_STATUS, Object[].class)
                 .setParameter("tenant", tenant).setParameter("task", task)
                 .setParameter("from", from).setParameter("to", to).getResultList()
                 .chain(counts -> session.createNativeQuery(DURATIONS, Object[].class)
