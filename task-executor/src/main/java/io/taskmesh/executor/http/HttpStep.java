@@ -7,6 +7,7 @@ import io.taskmesh.events.EventJson;
 import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.executor.step.StepFailure;
 import io.taskmesh.executor.step.Templates;
+import io.taskmesh.platform.net.AddressGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -59,7 +60,11 @@ public class HttpStep {
         }
         List<String> allowed = new ArrayList<>();
         limits.path("allowedDomains").forEach(d -> allowed.add(d.asText()));
-        guard.check(uri, allowed);
+        try {
+            guard.check(uri, allowed);
+        } catch (AddressGuard.AddressRefused e) {
+            throw new StepFailure("url-refused", "step '" + id + "': " + e.getMessage());
+        }
 
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
         step.path("headers").properties().forEach(h ->

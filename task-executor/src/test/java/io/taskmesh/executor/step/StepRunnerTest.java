@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskmesh.events.EventJson;
-import io.taskmesh.executor.http.AddressGuard;
+import io.taskmesh.platform.net.AddressGuard;
 import io.taskmesh.executor.http.HttpStep;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
-package io.taskmesh.executor.http;
+package io.taskmesh.platform.net;
 
-import io.taskmesh.executor.step.StepFailure;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -12,7 +11,8 @@ import java.util.Locale;
  * Where a run may send HTTP requests. Only http(s); never to loopback, private, link-local (cloud metadata),
  * multicast or unspecified addresses unless private networks are allowed for this executor; and, when the
  * task names {@code allowedDomains}, only to those domains and their subdomains. Every address the host
- * resolves to is checked, so a name pointing inside the network is refused too.
+ * resolves to is checked, so a name pointing inside the network is refused too. Used by every outbound call
+ * a tenant can aim: HTTP steps and tools in the executor, webhooks and Slack messages in notifications.
  */
 public final class AddressGuard {
 
@@ -25,17 +25,17 @@ public final class AddressGuard {
     public void check(URI uri, List<String> allowedDomains) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new StepFailure("url-refused", "only http and https URLs are allowed: " + uri);
+            throw new AddressRefused("only http and https URLs are allowed: " + uri);
         }
         String host = uri.getHost();
         if (host == null || host.isBlank()) {
-            throw new StepFailure("url-refused", "the URL has no host: " + uri);
+            throw new AddressRefused("the URL has no host: " + uri);
         }
         String lower = host.toLowerCase(Locale.ROOT);
         if (allowedDomains != null && !allowedDomains.isEmpty()
                 && allowedDomains.stream().map(d -> d.toLowerCase(Locale.ROOT))
                         .noneMatch(d -> lower.equals(d) || lower.endsWith("." + d))) {
-            throw new StepFailure("url-refused", "'" + host + "' is not among the task's allowedDomains " + allowedDomains);
+            throw new AddressRefused("'" + host + "' is not among the task's allowedDomains " + allowedDomains);
         }
         if (allowPrivateNetworks) {
             return;
@@ -44,17 +44,17 @@ public final class AddressGuard {
         try {
             addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new StepFailure("http-failed", "'" + host + "' does not resolve");
+            throw new AddressRefused("'" + host + "' does not resolve");
         }
         for (InetAddress address : addresses) {
             if (isInternal(address)) {
-                throw new StepFailure("url-refused", "'" + host + "' resolves to " + address.getHostAddress()
+                throw new AddressRefused("'" + host + "' resolves to " + address.getHostAddress()
                         + ", an internal address");
             }
         }
     }
 
-    static boolean isInternal(InetAddress address) {
+    public static boolean isInternal(InetAddress address) {
         if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
                 || address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return true;
@@ -67,5 +67,12 @@ public final class AddressGuard {
         int second = bytes[1] & 0xff;
         return first == 100 && second >= 64 && second <= 127 // carrier-grade NAT 100.64.0.0/10
                 || first == 0; // "this network"
+    }
+
+    /** The address may not be called; the message says why, in words for the person who aimed it. */
+    public static final class AddressRefused extends IllegalArgumentException {
+        public AddressRefused(String message) {
+            super(message);
+        }
     }
 }

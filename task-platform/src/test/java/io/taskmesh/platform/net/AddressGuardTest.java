@@ -1,9 +1,8 @@
-package io.taskmesh.executor.http;
+package io.taskmesh.platform.net;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.taskmesh.executor.step.StepFailure;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ class AddressGuardTest {
                 "http://172.16.5.4/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://[fd00::1]/",
                 "http://0.0.0.0/", "http://100.64.1.1/")) {
             assertThatThrownBy(() -> guard.check(URI.create(url), List.of())).as(url)
-                    .isInstanceOf(StepFailure.class).hasMessageContaining("internal address");
+                    .isInstanceOf(AddressGuard.AddressRefused.class).hasMessageContaining("internal address");
         }
     }
 
