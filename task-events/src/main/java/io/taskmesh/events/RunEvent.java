@@ -8,7 +8,8 @@ import java.time.Instant;
  * A run entered {@code status}. The CloudEvent type is {@link RunStatus#eventType()}; {@code seq} grows
  * by one with each event of a run, so consumers ignore what they have already applied. The first event of
  * a run the scheduler created itself (a trigger fired) also carries its {@code inputs} and {@code origin}, so
- * read models that did not see it requested can show it.
+ * read models that did not see it requested can show it. A run's last event from the executor carries its
+ * {@code details}: {@code steps} (each step's output by id) and the agent's {@code transcript}.
  */
 public record RunEvent(
         String tenant,
@@ -22,12 +23,19 @@ public record RunEvent(
         RunError error,
         Instant at,
         JsonNode inputs,
-        String origin) {
+        String origin,
+        JsonNode details) {
+
+    /** An event without execution details. */
+    public RunEvent(String tenant, String runId, String task, int version, RunStatus status, long seq, int attempt,
+            JsonNode result, RunError error, Instant at, JsonNode inputs, String origin) {
+        this(tenant, runId, task, version, status, seq, attempt, result, error, at, inputs, origin, null);
+    }
 
     /** An event that does not announce a new run: it carries neither inputs nor origin. */
     public RunEvent(String tenant, String runId, String task, int version, RunStatus status, long seq, int attempt,
             JsonNode result, RunError error, Instant at) {
-        this(tenant, runId, task, version, status, seq, attempt, result, error, at, null, null);
+        this(tenant, runId, task, version, status, seq, attempt, result, error, at, null, null, null);
     }
 
     public record RunError(String code, String message) {

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,28 +53,48 @@ public class HttpStep {
     public JsonNode call(JsonNode step, Map<String, JsonNode> variables, JsonNode limits) {
         String id = step.path("id").asText();
         String method = step.path("method").asText("GET").toUpperCase(Locale.ROOT);
+        String url = Templates.text(step.path("url").asText(), variables, id);
+        Map<String, String> headers = new LinkedHashMap<>();
+        step.path("headers").properties().forEach(h ->
+                headers.put(h.getKey(), Templates.text(h.getValue().asText(), variables, id)));
+        return send("step '" + id + "'", method, url, headers, Templates.render(step.get("body"), variables, id), limits);
+    }
+
+    /** Refuses an address this executor may not call (internal, unless private networks are allowed). */
+    public void checkAddress(String who, URI uri) {
+        try {
+            guard.check(uri, List.of());
+        } catch (AddressGuard.AddressRefused e) {
+            throw new StepFailure("url-refused", who + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * One request, nothing in it rendered (a tool's arguments come from a model and are sent as they are).
+     * {@code who} names the step or tool in errors.
+     */
+    public JsonNode send(String who, String method, String url, Map<String, String> headers, JsonNode body,
+            JsonNode limits) {
         URI uri;
         try {
-            uri = URI.create(Templates.text(step.path("url").asText(), variables, id));
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new StepFailure("url-refused", "step '" + id + "': not a URL: " + e.getMessage());
+            throw new StepFailure("url-refused", who + ": not a URL: " + e.getMessage());
         }
         List<String> allowed = new ArrayList<>();
         limits.path("allowedDomains").forEach(d -> allowed.add(d.asText()));
         try {
             guard.check(uri, allowed);
         } catch (AddressGuard.AddressRefused e) {
-            throw new StepFailure("url-refused", "step '" + id + "': " + e.getMessage());
+            throw new StepFailure("url-refused", who + ": " + e.getMessage());
         }
 
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
-        step.path("headers").properties().forEach(h ->
-                request.header(h.getKey(), Templates.text(h.getValue().asText(), variables, id)));
-        JsonNode body = Templates.render(step.get("body"), variables, id);
+        headers.forEach(request::header);
         if (body == null || body.isNull()) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            if (!step.path("headers").has("Content-Type") && !body.isTextual()) {
+            if (headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase) && !body.isTextual()) {
                 request.header("Content-Type", "application/json");
             }
             request.method(method, HttpRequest.BodyPublishers.ofString(body.isTextual() ? body.asText() : body.toString()));
@@ -82,16 +103,16 @@ public class HttpStep {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            throw new StepFailure("http-failed", "step '" + id + "': " + method + " " + uri + " timed out after " + timeout);
+            throw new StepFailure("http-failed", who + ": " + method + " " + uri + " timed out after " + timeout);
         } catch (IOException e) {
-            throw new StepFailure("http-failed", "step '" + id + "': " + method + " " + uri + " failed: " + e.getMessage());
+            throw new StepFailure("http-failed", who + ": " + method + " " + uri + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepFailure("cancelled", "step '" + id + "' was interrupted");
+            throw new StepFailure("cancelled", who + " was interrupted");
         }
         if (response.statusCode() < 200 || response.statusCode() > 299) {
             String text = response.body() == null ? "" : response.body();
-            throw new StepFailure("http-failed", "step '" + id + "': " + method + " " + uri + " answered "
+            throw new StepFailure("http-failed", who + ": " + method + " " + uri + " answered "
                     + response.statusCode() + ": " + text.substring(0, Math.min(text.length(), MAX_BODY_IN_ERROR)));
         }
         ObjectNode output = JsonNodeFactory.instance.objectNode();

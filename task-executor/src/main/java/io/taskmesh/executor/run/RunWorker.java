@@ -1,6 +1,8 @@
 package io.taskmesh.executor.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -9,12 +11,15 @@ import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
+import io.taskmesh.executor.secret.Secrets;
+import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import io.taskmesh.executor.step.StepRunner;
 import io.taskmesh.platform.messaging.CloudEventMessages;
 import io.taskmesh.platform.messaging.EventConsumers;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -50,37 +55,57 @@ public class RunWorker {
 
     Uni<Void> execute(RunRequest request) {
         long seq = request.seq();
-        return publish(request, RunStatus.RUNNING, seq + 1, null, null)
+        return publish(request, new Outcome(RunStatus.RUNNING, null, null, null), seq + 1)
                 .chain(() -> Uni.createFrom().item(() -> outcome(request))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .chain(outcome -> publish(request, outcome.status(), seq + 2, outcome.result(), outcome.error()));
+                .chain(outcome -> publish(request, outcome, seq + 2));
     }
 
-    private record Outcome(RunStatus status, JsonNode result, RunEvent.RunError error) {
+    private record Outcome(RunStatus status, JsonNode result, RunEvent.RunError error, JsonNode details) {
     }
 
     private Outcome outcome(RunRequest request) {
         if (request.deadline() != null && Instant.now().isAfter(request.deadline())) {
             return new Outcome(RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
-                    "the run's maxDurationSeconds ran out before it started"));
+                    "the run's maxDurationSeconds ran out before it started"), null);
         }
+        RunScope scope = RunScope.of(request);
+        RunStatus status;
+        JsonNode result = null;
+        RunEvent.RunError error = null;
         try {
-            JsonNode result = steps.run(request.definition(), request.inputs());
+            result = steps.run(scope);
             // a person checks the result before the run counts as done (validate, or feedback for a revision)
             boolean reviewed = request.definition().path("validation").path("externalValidationRequired").asBoolean(false);
-            return new Outcome(reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED, result, null);
+            status = reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED;
         } catch (StepFailure failure) {
-            return new Outcome(RunStatus.FAILED, null, new RunEvent.RunError(failure.code(), failure.getMessage()));
+            status = "timed-out".equals(failure.code()) ? RunStatus.TIMED_OUT : RunStatus.FAILED;
+            error = new RunEvent.RunError(failure.code(), failure.getMessage());
         } catch (RuntimeException unexpected) {
             LOG.errorf(unexpected, "run %s failed unexpectedly", request.runId());
-            return new Outcome(RunStatus.FAILED, null, new RunEvent.RunError("executor-error",
-                    unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage()));
+            status = RunStatus.FAILED;
+            error = new RunEvent.RunError("executor-error", unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.set("steps", scope.steps());
+        if (!scope.transcript().isEmpty()) {
+            details.set("transcript", scope.transcript());
+        }
+        // nothing a run reports carries a secret it was given
+        Set<String> secrets = scope.secretValues();
+        return new Outcome(status, scrub(result, secrets),
+                error == null ? null : new RunEvent.RunError(error.code(), Secrets.scrub(error.message(), secrets)),
+                scrub(details, secrets));
     }
 
-    private Uni<Void> publish(RunRequest request, RunStatus status, long seq, JsonNode result, RunEvent.RunError error) {
-        RunEvent event = new RunEvent(request.tenant(), request.runId(), request.task(), request.version(), status, seq,
-                request.attempt(), result, error, Instant.now());
+    private static JsonNode scrub(JsonNode value, Set<String> secrets) {
+        return value == null || secrets.isEmpty() ? value : EventJson.readTree(Secrets.scrub(value.toString(), secrets));
+    }
+
+    private Uni<Void> publish(RunRequest request, Outcome outcome, long seq) {
+        RunEvent event = new RunEvent(request.tenant(), request.runId(), request.task(), request.version(),
+                outcome.status(), seq, request.attempt(), outcome.result(), outcome.error(), Instant.now(), null, null,
+                outcome.details());
         // A stable id per (run, attempt, seq): a redelivered request republishes the same events, which
         // consumers recognise by their seq.
         String id = UUID.nameUUIDFromBytes((request.runId() + "/" + request.attempt() + "/" + seq).getBytes()).toString();

@@ -3,52 +3,79 @@ package io.taskmesh.executor.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.executor.agent.Agents;
 import io.taskmesh.executor.http.HttpStep;
+import io.taskmesh.executor.secret.Secrets;
 import io.taskmesh.platform.expression.Expressions;
 import io.taskmesh.platform.problem.Problem.FieldError;
 import io.taskmesh.platform.schema.JsonSchemas;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Carries out a task's steps in order. Each step sees {@code inputs}, {@code context} and the outputs of
- * the steps before it ({@code steps.<id>.output}); a step whose {@code if} is false is skipped. The output
+ * Carries out a task's steps in order. Each step sees {@code inputs}, {@code context}, the secrets the
+ * definition names ({@code secrets.NAME}) and the outputs of the steps before it ({@code steps.<id>.output});
+ * a step whose {@code if} is false is skipped; a task without steps has one agent step. The output
  * of the last step that ran is the run's result, which must match the task's {@code resultSchema} and
  * {@code resultValidator}.
  */
 @ApplicationScoped
 public class StepRunner {
 
-    private final HttpStep http;
+    /** A task without steps: one agent step built from its objective, instructions and result type. */
+    private static final JsonNode IMPLICIT_AGENT_STEP = JsonNodeFactory.instance.arrayNode()
+            .add(JsonNodeFactory.instance.objectNode().put("id", "agent").put("action", "agent"));
 
-    public StepRunner(HttpStep http) {
+    private final HttpStep http;
+    private final Agents agents;
+    private final Secrets secrets;
+
+    @Inject
+    public StepRunner(HttpStep http, Agents agents, Secrets secrets) {
         this.http = http;
+        this.agents = agents;
+        this.secrets = secrets;
+    }
+
+    /** Steps without agents or secrets: for carrying out automated steps alone. */
+    public StepRunner(HttpStep http) {
+        this(http, null, null);
     }
 
     public JsonNode run(JsonNode definition, JsonNode inputs) {
+        return run(RunScope.of(definition, inputs));
+    }
+
+    public JsonNode run(RunScope scope) {
+        JsonNode definition = scope.definition();
         JsonNode steps = definition.path("steps");
         if (!steps.isArray() || steps.isEmpty()) {
-            throw new StepFailure("no-agent", "the task has no steps and no agent can carry out its objective yet");
+            steps = IMPLICIT_AGENT_STEP;
         }
-        ObjectNode done = JsonNodeFactory.instance.objectNode();
+        ObjectNode done = scope.steps();
         Map<String, JsonNode> variables = new HashMap<>();
-        variables.put("inputs", inputs);
+        variables.put("inputs", scope.inputs());
         variables.put("context", definition.path("context").isObject() ? definition.get("context")
                 : JsonNodeFactory.instance.objectNode());
         variables.put("steps", done);
+        if (secrets != null) {
+            variables.put("secrets", secrets.referencedBy(scope.tenant(), definition, scope.secretValues()));
+        }
         JsonNode result = JsonNodeFactory.instance.nullNode();
-        JsonNode limits = definition.path("limits");
         int[] pages = {0};
+        JsonNode last = steps.get(steps.size() - 1);
         for (JsonNode step : steps) {
             String id = step.path("id").asText();
             if (step.hasNonNull("if") && !evaluate(step.get("if").asText(), variables, id).asBoolean(false)) {
                 continue;
             }
-            JsonNode output = step.hasNonNull("forEach") ? loop(step, variables, id, limits, pages)
-                    : perform(step, variables, id, limits, pages);
+            Action action = new Action(step, id, scope, step == last, pages);
+            JsonNode output = step.hasNonNull("forEach") ? loop(action, variables) : perform(action, variables);
             done.putObject(id).set("output", output);
             result = output;
         }
@@ -56,11 +83,20 @@ public class StepRunner {
         return result;
     }
 
+    /** One step about to be carried out, with what it needs to know about its run. */
+    private record Action(JsonNode step, String id, RunScope scope, boolean last, int[] pages) {
+        JsonNode limits() {
+            return scope.definition().path("limits");
+        }
+    }
+
     /**
      * {@code forEach}: the action once per element of the list the expression yields, with {@code item} and
      * {@code index} set; the output is the list of outputs. Bounded by {@code maxIterations} (default 100).
      */
-    private JsonNode loop(JsonNode step, Map<String, JsonNode> variables, String id, JsonNode limits, int[] pages) {
+    private JsonNode loop(Action action, Map<String, JsonNode> variables) {
+        JsonNode step = action.step();
+        String id = action.id();
         JsonNode items = evaluate(step.get("forEach").asText(), variables, id);
         if (!items.isArray()) {
             throw new StepFailure("expression-failed", "step '" + id + "': forEach must give a list, not " + items);
@@ -75,24 +111,70 @@ public class StepRunner {
         for (int i = 0; i < items.size(); i++) {
             scope.put("item", items.get(i));
             scope.put("index", JsonNodeFactory.instance.numberNode(i));
-            outputs.add(perform(step, scope, id, limits, pages));
+            outputs.add(perform(action, scope));
         }
         return outputs;
     }
 
-    private JsonNode perform(JsonNode step, Map<String, JsonNode> variables, String id, JsonNode limits, int[] pages) {
-        String action = step.path("action").asText();
-        int maxPages = limits.path("maxPages").asInt(Integer.MAX_VALUE);
-        if ("http".equals(action) && ++pages[0] > maxPages) {
-            throw new StepFailure("max-pages", "step '" + id + "': the run may fetch at most " + maxPages
+    private JsonNode perform(Action action, Map<String, JsonNode> variables) {
+        JsonNode step = action.step();
+        String id = action.id();
+        return switch (step.path("action").asText()) {
+            case "transform" -> evaluate(step.path("expression").asText(), variables, id);
+            case "http" -> {
+                countPage(action);
+                yield http.call(step, variables, action.limits());
+            }
+            case "agent" -> agent(action, variables);
+            case "delay" -> delay(action);
+            default -> throw new StepFailure("unsupported-action",
+                    "step '" + id + "': the action '" + step.path("action").asText() + "' is not available in this executor");
+        };
+    }
+
+    private static void countPage(Action action) {
+        int maxPages = action.limits().path("maxPages").asInt(Integer.MAX_VALUE);
+        if (++action.pages()[0] > maxPages) {
+            throw new StepFailure("max-pages", "step '" + action.id() + "': the run may fetch at most " + maxPages
                     + " pages (limits.maxPages)");
         }
-        return switch (action) {
-            case "transform" -> evaluate(step.path("expression").asText(), variables, id);
-            case "http" -> http.call(step, variables, limits);
-            default -> throw new StepFailure("unsupported-action",
-                    "step '" + id + "': the action '" + action + "' is not available in this executor");
-        };
+    }
+
+    /**
+     * The agent's result is checked inside its loop (so it can correct it) when it is the run's result: the
+     * last step's; an earlier agent step's result is free-form.
+     */
+    private JsonNode agent(Action action, Map<String, JsonNode> variables) {
+        if (agents == null) {
+            throw new StepFailure("no-agent", "step '" + action.id() + "': no agent is available here");
+        }
+        JsonNode definition = action.scope().definition();
+        String prompt = action.step().hasNonNull("prompt")
+                ? Templates.text(action.step().get("prompt").asText(), variables, action.id()) : null;
+        JsonNode schema = action.last() ? definition.get("resultSchema") : null;
+        return agents.run(action.step(), action.scope(), prompt, schema,
+                result -> {
+                    if (action.last()) {
+                        checkResult(definition, result);
+                    }
+                }, () -> countPage(action));
+    }
+
+    /** Waits {@code seconds}; a wait past the run's deadline ends it as timed out. */
+    private static JsonNode delay(Action action) {
+        long seconds = action.step().path("seconds").asLong(0);
+        Duration wanted = Duration.ofSeconds(seconds);
+        Duration allowed = action.scope().remaining(wanted);
+        try {
+            Thread.sleep(allowed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("cancelled", "step '" + action.id() + "' was interrupted");
+        }
+        if (allowed.compareTo(wanted) < 0) {
+            throw new StepFailure("timed-out", "step '" + action.id() + "': the run's maxDurationSeconds ran out during the delay");
+        }
+        return JsonNodeFactory.instance.objectNode().put("waitedSeconds", seconds);
     }
 
     private static JsonNode evaluate(String expression, Map<String, JsonNode> variables, String stepId) {

@@ -2,9 +2,10 @@ package io.taskmesh.executor.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.taskmesh.executor.ExecutorRuns.events;
+import static io.taskmesh.executor.ExecutorRuns.request;
+
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskmesh.events.EventJson;
-import io.taskmesh.events.EventSchemas;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
@@ -18,21 +19,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RunWorkerTest {
 
-    private static void request(String runId, String definition, String inputs) {
-        RunRequest request = new RunRequest("acme", runId, "double", 1, 1, 1, EventJson.readTree(definition),
-                EventJson.readTree(inputs), null, null);
-        KafkaProbe.publishCloudEvent(Topics.RUN_REQUESTS, runId, UUID.randomUUID().toString(), RunRequest.TYPE, runId,
-                EventJson.write(request));
-    }
-
-    private static List<RunEvent> eventsOf(KafkaProbe probe, String runId, RunStatus last) {
-        probe.await(e -> runId.equals(e.key()) && last.eventType().equals(e.type()), Duration.ofSeconds(30));
-        return probe.seen(e -> runId.equals(e.key()) && e.topic().equals(Topics.RUN_EVENTS)).stream().map(e -> {
-            assertThat(EventSchemas.violations(e.type(), EventJson.readTree(e.value()))).isEmpty();
-            return EventJson.read(e.value(), RunEvent.class);
-        }).toList();
-    }
-
     @Test
     void aRequestRunsItsStepsAndAnnouncesRunningThenSucceededWithTheResult() {
         String runId = UUID.randomUUID().toString();
@@ -41,7 +27,7 @@ class RunWorkerTest {
                     {"name":"double","objective":"Double","resultSchema":{"type":"integer"},
                      "steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}""", "{\"x\":21}");
 
-            List<RunEvent> events = eventsOf(probe, runId, RunStatus.SUCCEEDED);
+            List<RunEvent> events = events(probe, runId, RunStatus.SUCCEEDED);
 
             assertThat(events).extracting(RunEvent::status).containsExactly(RunStatus.RUNNING, RunStatus.SUCCEEDED);
             assertThat(events).extracting(RunEvent::seq).containsExactly(2L, 3L);
@@ -57,7 +43,7 @@ class RunWorkerTest {
                     {"name":"double","objective":"Double","resultSchema":{"type":"string"},
                      "steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}""", "{\"x\":21}");
 
-            RunEvent failed = eventsOf(probe, runId, RunStatus.FAILED).getLast();
+            RunEvent failed = events(probe, runId, RunStatus.FAILED).getLast();
 
             assertThat(failed.error().code()).isEqualTo("result-invalid");
             assertThat(failed.result()).isNull();
@@ -76,7 +62,7 @@ class RunWorkerTest {
 
             KafkaProbe.Event dead = probe.await(e -> e.topic().endsWith(".dlq") && runId.equals(e.key()), Duration.ofSeconds(30));
             assertThat(dead.headers().get("dead-letter-reason")).contains("does not match its schema");
-            assertThat(eventsOf(probe, runId, RunStatus.SUCCEEDED).getLast().result().asInt()).isEqualTo(2);
+            assertThat(events(probe, runId, RunStatus.SUCCEEDED).getLast().result().asInt()).isEqualTo(2);
         }
     }
 }

@@ -1,0 +1,45 @@
+package io.taskmesh.executor.step;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.events.RunRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What one attempt of a run carries while its steps run: the pinned definition, the inputs, feedback from
+ * earlier attempts, the deadline, and what it collects for its report — each step's output, the agent's
+ * transcript and the secret values it was given (to scrub them from everything it reports).
+ */
+public record RunScope(String tenant, String runId, JsonNode definition, JsonNode inputs,
+        List<RunRequest.Feedback> feedback, Instant deadline, Set<String> secretValues, ObjectNode steps, ArrayNode transcript) {
+
+    public static RunScope of(RunRequest request) {
+        return new RunScope(request.tenant(), request.runId(), request.definition(), request.inputs(),
+                request.feedback() == null ? List.of() : request.feedback(), request.deadline(), new HashSet<>(),
+                JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.arrayNode());
+    }
+
+    /** A scope without tenant, feedback or deadline: for carrying out a definition directly. */
+    public static RunScope of(JsonNode definition, JsonNode inputs) {
+        return new RunScope("", "", definition, inputs, List.of(), null, new HashSet<>(),
+                JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.arrayNode());
+    }
+
+    /** Time left before the deadline, at most {@code cap}; a failure once it has passed. */
+    public Duration remaining(Duration cap) {
+        if (deadline == null) {
+            return cap;
+        }
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new StepFailure("timed-out", "the run's maxDurationSeconds ran out");
+        }
+        return left.compareTo(cap) < 0 ? left : cap;
+    }
+}
