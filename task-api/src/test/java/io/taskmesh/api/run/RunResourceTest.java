@@ -125,6 +125,28 @@ class RunResourceTest {
         as("alice").get("/api/v1/runs/" + id).then().body("status", equalTo("SUCCEEDED"));
     }
 
+    @Test
+    void aRunShowsWhatItsLatestAttemptReportedButListsStayLight() {
+        String id = start("{\"x\":21}");
+        publish(id, RunStatus.RUNNING, 2, null);
+        RunEvent done = new RunEvent("acme", id, task, 1, RunStatus.SUCCEEDED, 3, 1, EventJson.readTree("42"), null,
+                Instant.now(), null, null, EventJson.readTree("""
+                        {"steps":{"calc":{"output":42}},
+                         "transcript":[{"role":"user","content":"Double 21"},{"role":"assistant","content":"42"}]}"""));
+        assertThat(EventSchemas.violations(done.type(), EventJson.readTree(EventJson.write(done)))).isEmpty();
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, id, UUID.randomUUID().toString(), done.type(), id,
+                EventJson.write(done));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                as("alice").get("/api/v1/runs/" + id).then().statusCode(200)
+                        .body("status", equalTo("SUCCEEDED"))
+                        .body("steps.calc.output", equalTo(42))
+                        .body("transcript[1].content", equalTo("42")));
+        as("alice").get("/api/v1/tasks/" + task + "/runs").then().statusCode(200)
+                .body("items.find { it.id == '%s' }.status".formatted(id), equalTo("SUCCEEDED"))
+                .body("items.find { it.id == '%s' }.transcript".formatted(id), equalTo(null));
+    }
+
     private void publish(String runId, RunStatus status, long seq, String result) {
         publish(runId, runId, status, seq, result);
     }

@@ -3,6 +3,7 @@ package io.taskmesh.api.run.events;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.run.Run;
+import io.taskmesh.api.run.RunAttemptDetailRepository;
 import io.taskmesh.api.run.RunFeedbackRepository;
 import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.api.task.TaskRepository;
@@ -28,11 +29,14 @@ public class RunProjection {
     private final RunRepository runs;
     private final RunFeedbackRepository feedback;
     private final TaskRepository tasks;
+    private final RunAttemptDetailRepository details;
 
-    public RunProjection(RunRepository runs, RunFeedbackRepository feedback, TaskRepository tasks) {
+    public RunProjection(RunRepository runs, RunFeedbackRepository feedback, TaskRepository tasks,
+            RunAttemptDetailRepository details) {
         this.runs = runs;
         this.feedback = feedback;
         this.tasks = tasks;
+        this.details = details;
     }
 
     @Incoming("run-events")
@@ -42,7 +46,13 @@ public class RunProjection {
             return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
                     .chain(run -> run != null || event.origin() == null ? Uni.createFrom().item(run) : firstSight(event))
                     .chain(run -> {
-                        if (run == null || !apply(run, event) || event.status() != RunStatus.RUNNING) {
+                        if (run == null || !apply(run, event)) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        if (event.details() != null) {
+                            return details.record(run.id, event.attempt(), event.details().toString());
+                        }
+                        if (event.status() != RunStatus.RUNNING) {
                             return Uni.createFrom().voidItem();
                         }
                         // an attempt that starts after feedback runs with it

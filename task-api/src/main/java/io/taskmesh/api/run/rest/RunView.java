@@ -10,11 +10,16 @@ import io.taskmesh.events.RunStatus;
 import java.time.Instant;
 import java.util.List;
 
-/** A run as the API shows it. {@code result} is there once the run has one; {@code error} once it failed. */
+/**
+ * A run as the API shows it. {@code result} is there once the run has one; {@code error} once it failed. A
+ * single run also shows what its latest attempt reported: each step's output ({@code steps}) and the agent's
+ * {@code transcript}.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(String id, String task, int taskVersion, RunStatus status, boolean complete, boolean successful,
         int attempt, JsonNode inputs, JsonNode result, Error error, Instant createdAt, Instant updatedAt,
-        Instant startedAt, Instant finishedAt, String requestedBy, List<Feedback> feedbackHistory) {
+        Instant startedAt, Instant finishedAt, String requestedBy, List<Feedback> feedbackHistory, JsonNode steps,
+        JsonNode transcript) {
 
     public record Error(String code, String message) {
     }
@@ -27,9 +32,11 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
         RunView view = of(detailed.run());
         List<Feedback> history = detailed.feedback().stream()
                 .map(f -> new Feedback(f.content, f.status, f.attempt, f.createdAt, f.createdBy)).toList();
+        JsonNode details = detailed.latest() == null ? null : EventJson.readTree(detailed.latest().details);
         return new RunView(view.id, view.task, view.taskVersion, view.status, view.complete, view.successful,
                 view.attempt, view.inputs, view.result, view.error, view.createdAt, view.updatedAt, view.startedAt,
-                view.finishedAt, view.requestedBy, history);
+                view.finishedAt, view.requestedBy, history, details == null ? null : details.get("steps"),
+                details == null ? null : details.get("transcript"));
     }
 
     static RunView of(Run run) {
@@ -37,6 +44,6 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
                 run.status.isSuccessful(), run.attempt, EventJson.readTree(run.inputs),
                 run.result == null ? null : EventJson.readTree(run.result),
                 run.errorCode == null ? null : new Error(run.errorCode, run.errorMessage),
-                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy, null);
+                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy, null, null, null);
     }
 }

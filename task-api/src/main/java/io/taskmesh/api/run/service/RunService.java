@@ -8,6 +8,8 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.audit.AuditLog;
 import io.taskmesh.api.run.Run;
 import io.taskmesh.api.run.RunFeedback;
+import io.taskmesh.api.run.RunAttemptDetail;
+import io.taskmesh.api.run.RunAttemptDetailRepository;
 import io.taskmesh.api.run.RunFeedbackRepository;
 import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.api.task.TaskRepository;
@@ -41,11 +43,13 @@ public class RunService {
     private final Outbox outbox;
     private final AuditLog audit;
     private final RunFeedbackRepository feedback;
+    private final RunAttemptDetailRepository details;
 
     public RunService(TaskRepository tasks, TaskVersionRepository versions, RunRepository runs, InputValidator inputs,
-            Outbox outbox, AuditLog audit, RunFeedbackRepository feedback) {
+            Outbox outbox, AuditLog audit, RunFeedbackRepository feedback, RunAttemptDetailRepository details) {
         this.audit = audit;
         this.feedback = feedback;
+        this.details = details;
         this.tasks = tasks;
         this.versions = versions;
         this.runs = runs;
@@ -109,12 +113,14 @@ public class RunService {
     }
 
     /** A run with its feedback history. */
-    public record Detailed(Run run, List<RunFeedback> feedback) {
+    /** A run with its feedback history and what its latest attempt reported (steps, transcript), if any. */
+    public record Detailed(Run run, List<RunFeedback> feedback, RunAttemptDetail latest) {
     }
 
     @WithSession
     public Uni<Detailed> get(String tenant, UUID id) {
-        return find(tenant, id).chain(run -> feedback.history(run.id).map(history -> new Detailed(run, history)));
+        return find(tenant, id).chain(run -> feedback.history(run.id)
+                .chain(history -> details.latest(run.id).map(latest -> new Detailed(run, history, latest))));
     }
 
     @WithSession
@@ -168,7 +174,7 @@ public class RunService {
                     .chain(() -> audit.record(caller, action, AuditLog.Target.run(run.id.toString(), run.taskName,
                             run.taskVersion), content))
                     .chain(() -> feedback.history(run.id))
-                    .map(history -> new Detailed(run, history));
+                    .map(history -> new Detailed(run, history, null));
         });
     }
 
