@@ -8,9 +8,11 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.TaskDefinitionChanged;
 import io.taskmesh.platform.schedule.TriggerSpec;
+import io.taskmesh.scheduler.run.service.RunMetrics;
 import io.taskmesh.scheduler.run.service.RunScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,9 +34,11 @@ public class TriggerService {
     static final int CLAIM_BATCH = 500;
 
     private final RunScheduler runs;
+    private final RunMetrics metrics;
 
-    public TriggerService(RunScheduler runs) {
+    public TriggerService(RunScheduler runs, RunMetrics metrics) {
         this.runs = runs;
+        this.metrics = metrics;
     }
 
     /**
@@ -153,6 +157,11 @@ public class TriggerService {
                 .setParameter("trigger", trigger.id).setParameter("fireTime", fireTime)
                 .setParameter("run", runId).setParameter("now", now)
                 .executeUpdate()
+                .invoke(inserted -> {
+                    if (inserted > 0) {
+                        metrics.fired(Duration.between(fireTime, now));
+                    }
+                })
                 .chain(inserted -> inserted == 0 ? Uni.createFrom().item(false)
                         : runs.create(task.tenant, task.name, task.version, EventJson.readTree(task.definition),
                                 spec.inputs(), runId, "trigger:" + spec.name(trigger.position) + "@" + fireTime));

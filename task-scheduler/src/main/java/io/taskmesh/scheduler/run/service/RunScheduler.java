@@ -45,10 +45,12 @@ public class RunScheduler {
 
     private final ScheduledRunRepository runs;
     private final Outbox outbox;
+    private final RunMetrics metrics;
 
-    public RunScheduler(ScheduledRunRepository runs, Outbox outbox) {
+    public RunScheduler(ScheduledRunRepository runs, Outbox outbox, RunMetrics metrics) {
         this.runs = runs;
         this.outbox = outbox;
+        this.metrics = metrics;
     }
 
     @WithTransaction
@@ -179,6 +181,9 @@ public class RunScheduler {
                         run.nextAttemptAt = Instant.now().plus(policy.delayAfter(run.attempt, RANDOM));
                     }
                 }
+                if (run.status.isTerminal() && run.nextAttemptAt == null) {
+                    metrics.finished(run.status);
+                }
             }
             run.updatedAt = Instant.now();
         }).replaceWithVoid();
@@ -243,6 +248,7 @@ public class RunScheduler {
         if (status.isTerminal()) {
             run.deadline = null;
             run.nextAttemptAt = null;
+            metrics.finished(status);
         }
         run.status = status;
         run.seq += 1;
