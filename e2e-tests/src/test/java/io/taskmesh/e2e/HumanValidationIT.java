@@ -10,7 +10,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The human-in-the-loop cycle across the running services: review, feedback, revision, validation. */
+/** The human-in-the-loop cycle across the running services: review, feedback, revision, validation, questions. */
 class HumanValidationIT {
 
     @BeforeAll
@@ -68,5 +68,35 @@ class HumanValidationIT {
         awaitStatus(runId, "AWAITING_VALIDATION", 1);
         as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/cancel").then().statusCode(200);
         awaitStatus(runId, "CANCELLED", 1);
+    }
+
+    @Test
+    void aRunAsksAQuestionWaitsForTheAnswerAndFinishesWithIt() {
+        String task = "greet-" + UUID.randomUUID().toString().substring(0, 8);
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Greet someone in their city","resultSchema":"string",
+                 "steps":[{"id":"city","action":"ask","question":"Which city is {{ inputs.name }} in?"},
+                          {"id":"greet","action":"transform","expression":"'Hello ' + inputs.name + ' in ' + steps.city.output"}]}"""
+                .formatted(task)).post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        String runId = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"name\":\"Ada\"}}")
+                .post(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(202).extract().path("id");
+
+        awaitStatus(runId, "AWAITING_INPUT", 1);
+        as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().body("question", equalTo("Which city is Ada in?"));
+        as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/validate").then().statusCode(409);
+        as("alice").contentType(ContentType.JSON).body("{}")
+                .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(422)
+                .body("errors[0].field", equalTo("content"));
+        as("vera").contentType(ContentType.JSON).body("{\"content\":\"Lyon\"}")
+                .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(403);
+
+        as("alice").contentType(ContentType.JSON).body("{\"content\":\"Lyon\"}")
+                .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(200);
+        awaitStatus(runId, "SUCCEEDED", 1);
+        as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then()
+                .body("result", equalTo("Hello Ada in Lyon"))
+                .body("steps.city.output", equalTo("Lyon"));
+        as("alice").contentType(ContentType.JSON).body("{\"content\":\"Paris\"}")
+                .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(409);
     }
 }

@@ -9,6 +9,7 @@ public final class EventTypes {
     public static final String RUN_CANCEL = "io.taskmesh.run.cancel.v1";
     public static final String RUN_VALIDATE = "io.taskmesh.run.validate.v1";
     public static final String RUN_FEEDBACK = "io.taskmesh.run.feedback.v1";
+    public static final String RUN_ANSWER = "io.taskmesh.run.answer.v1";
 
     /** Prefix shared by every run status event type. */
     public static final String RUN_STATUS_PREFIX = "io.taskmesh.run.";

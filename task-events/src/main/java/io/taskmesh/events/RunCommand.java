@@ -12,4 +12,6 @@ public record RunCommand(String tenant, String runId, String requestedBy, String
     public static final String CANCEL = EventTypes.RUN_CANCEL;
     public static final String VALIDATE = EventTypes.RUN_VALIDATE;
     public static final String FEEDBACK = EventTypes.RUN_FEEDBACK;
+    /** The answer to the question a run in AWAITING_INPUT asked: the attempt goes on with it. */
+    public static final String ANSWER = EventTypes.RUN_ANSWER;
 }

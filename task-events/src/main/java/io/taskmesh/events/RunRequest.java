@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * One attempt of one run, for an executor. Produced by task-scheduler on {@link Topics#RUN_REQUESTS};
- * the executor numbers its own events after {@code seq}.
+ * the executor numbers its own events after {@code seq}. The same attempt is requested again, with
+ * {@code answers}, when a person answers the question it stopped on.
  */
 public record RunRequest(
         String tenant,
@@ -17,10 +18,24 @@ public record RunRequest(
         JsonNode definition,
         JsonNode inputs,
         Instant deadline,
-        java.util.List<Feedback> feedback) {
+        java.util.List<Feedback> feedback,
+        java.util.List<Answer> answers) {
+
+    /** A request without answers: a new attempt. */
+    public RunRequest(String tenant, String runId, String task, int version, int attempt, long seq, JsonNode definition,
+            JsonNode inputs, Instant deadline, java.util.List<Feedback> feedback) {
+        this(tenant, runId, task, version, attempt, seq, definition, inputs, deadline, feedback, null);
+    }
 
     /** Feedback a person gave on an earlier attempt's result, for the next attempt to take into account. */
     public record Feedback(String content, String by, Instant at) {
+    }
+
+    /**
+     * A question the attempt asked (an {@code ask} step, or the agent's {@code ask_user}) and a person's answer:
+     * a request with answers resumes the attempt, which finds them instead of asking again.
+     */
+    public record Answer(String question, String answer, String by, Instant at) {
     }
 
     public static final String TYPE = EventTypes.RUN_REQUESTED;

@@ -13,11 +13,15 @@ public class RunAttemptDetailRepository implements PanacheRepositoryBase<RunAtte
         return find("runId = ?1 order by attempt desc", runId).firstResult();
     }
 
-    /** Stores an attempt's report once: the same report arriving again changes nothing. */
+    /**
+     * Stores an attempt's latest report: an attempt that stopped on a question reports again when it ends.
+     * The projection calls this only for events newer than the run's last, so the latest report wins.
+     */
     public Uni<Void> record(UUID runId, int attempt, String details) {
         UUID id = RunAttemptDetail.idOf(runId, attempt);
         return findById(id).chain(existing -> {
             if (existing != null) {
+                existing.details = details;
                 return Uni.createFrom().voidItem();
             }
             RunAttemptDetail detail = new RunAttemptDetail();

@@ -8,6 +8,7 @@ import io.taskmesh.events.EventJson;
 import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.executor.http.HttpStep;
+import io.taskmesh.executor.step.AwaitingInput;
 import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class AgentLoop {
     public static final String SUCCEED = "succeed";
     public static final String FAIL = "fail";
     public static final String HTTP_REQUEST = "http_request";
+    public static final String ASK_USER = "ask_user";
     static final int DEFAULT_MAX_TURNS = 10;
     private static final int MAX_TOOL_OUTPUT = 20_000;
 
@@ -101,6 +103,11 @@ public final class AgentLoop {
                         tell(messages, scope, callId, "The result was not accepted: " + invalid.getMessage()
                                 + ". Call succeed again with a corrected result.");
                     }
+                    continue;
+                }
+                if (ASK_USER.equals(name)) {
+                    String question = arguments.path("question").asText();
+                    tell(messages, scope, callId, scope.answerTo(question).orElseThrow(() -> new AwaitingInput(question)));
                     continue;
                 }
                 if (FAIL.equals(name)) {
@@ -201,6 +208,12 @@ public final class AgentLoop {
             parameters.putArray("required").add("reason");
             spec(specs, FAIL, "Give up on the task, saying why it cannot be done.", parameters);
         }
+        if (definition.path("validation").path("userAccess").asBoolean(false)) {
+            ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("type", "object");
+            parameters.putObject("properties").putObject("question").put("type", "string");
+            parameters.putArray("required").add("question");
+            spec(specs, ASK_USER, "Ask the person who runs the task a question and get the answer.", parameters);
+        }
         for (JsonNode tool : definition.path("tools")) {
             if (tool.isTextual() && HTTP_REQUEST.equals(tool.asText())) {
                 ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("type", "object");
@@ -286,6 +299,13 @@ public final class AgentLoop {
         }
         if (steps != null && !steps.isEmpty()) {
             section(text, "Outputs of earlier steps", steps.toString());
+        }
+        if (!scope.answers().isEmpty()) {
+            StringBuilder answers = new StringBuilder("You asked, and the person answered:");
+            for (RunRequest.Answer a : scope.answers()) {
+                answers.append("\nQ: ").append(a.question()).append("\nA: ").append(a.answer());
+            }
+            section(text, "Answers", answers.toString());
         }
         if (!scope.feedback().isEmpty()) {
             StringBuilder feedback = new StringBuilder("An earlier result was sent back for revision. Take this into account:");

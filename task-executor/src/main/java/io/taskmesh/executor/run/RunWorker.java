@@ -12,6 +12,7 @@ import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.executor.secret.Secrets;
+import io.taskmesh.executor.step.AwaitingInput;
 import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import io.taskmesh.executor.step.StepRunner;
@@ -73,11 +74,15 @@ public class RunWorker {
         RunStatus status;
         JsonNode result = null;
         RunEvent.RunError error = null;
+        String question = null;
         try {
             result = steps.run(scope);
             // a person checks the result before the run counts as done (validate, or feedback for a revision)
             boolean reviewed = request.definition().path("validation").path("externalValidationRequired").asBoolean(false);
             status = reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED;
+        } catch (AwaitingInput waiting) {
+            status = RunStatus.AWAITING_INPUT;
+            question = waiting.question();
         } catch (StepFailure failure) {
             status = "timed-out".equals(failure.code()) ? RunStatus.TIMED_OUT : RunStatus.FAILED;
             error = new RunEvent.RunError(failure.code(), failure.getMessage());
@@ -90,6 +95,9 @@ public class RunWorker {
         details.set("steps", scope.steps());
         if (!scope.transcript().isEmpty()) {
             details.set("transcript", scope.transcript());
+        }
+        if (question != null) {
+            details.put("question", question);
         }
         // nothing a run reports carries a secret it was given
         Set<String> secrets = scope.secretValues();

@@ -13,22 +13,28 @@ import java.util.Set;
 
 /**
  * What one attempt of a run carries while its steps run: the pinned definition, the inputs, feedback from
- * earlier attempts, the deadline, and what it collects for its report — each step's output, the agent's
+ * earlier attempts, answers to the questions it asked, the deadline, and what it collects for its report — each step's output, the agent's
  * transcript and the secret values it was given (to scrub them from everything it reports).
  */
 public record RunScope(String tenant, String runId, JsonNode definition, JsonNode inputs,
-        List<RunRequest.Feedback> feedback, Instant deadline, Set<String> secretValues, ObjectNode steps, ArrayNode transcript) {
+        List<RunRequest.Feedback> feedback, List<RunRequest.Answer> answers, Instant deadline, Set<String> secretValues, ObjectNode steps, ArrayNode transcript) {
 
     public static RunScope of(RunRequest request) {
         return new RunScope(request.tenant(), request.runId(), request.definition(), request.inputs(),
-                request.feedback() == null ? List.of() : request.feedback(), request.deadline(), new HashSet<>(),
+                request.feedback() == null ? List.of() : request.feedback(),
+                request.answers() == null ? List.of() : request.answers(), request.deadline(), new HashSet<>(),
                 JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.arrayNode());
     }
 
     /** A scope without tenant, feedback or deadline: for carrying out a definition directly. */
     public static RunScope of(JsonNode definition, JsonNode inputs) {
-        return new RunScope("", "", definition, inputs, List.of(), null, new HashSet<>(),
+        return new RunScope("", "", definition, inputs, List.of(), List.of(), null, new HashSet<>(),
                 JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.arrayNode());
+    }
+
+    /** The answer a person gave to this question, if it was asked and answered. */
+    public java.util.Optional<String> answerTo(String question) {
+        return answers.stream().filter(a -> a.question().equals(question)).map(RunRequest.Answer::answer).reduce((a, b) -> b);
     }
 
     /** Time left before the deadline, at most {@code cap}; a failure once it has passed. */

@@ -127,6 +127,11 @@ public class StepRunner {
             }
             case "agent" -> agent(action, variables);
             case "delay" -> delay(action);
+            case "ask" -> {
+                String question = Templates.text(step.path("question").asText(), variables, id);
+                yield JsonNodeFactory.instance.textNode(action.scope().answerTo(question)
+                        .orElseThrow(() -> new AwaitingInput(question)));
+            }
             default -> throw new StepFailure("unsupported-action",
                     "step '" + id + "': the action '" + step.path("action").asText() + "' is not available in this executor");
         };

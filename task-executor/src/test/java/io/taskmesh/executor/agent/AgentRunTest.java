@@ -7,6 +7,7 @@ import static io.taskmesh.executor.agent.ScriptedModel.says;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
@@ -150,6 +151,39 @@ class AgentRunTest {
             RunEvent last = events(probe, runId, RunStatus.TIMED_OUT).getLast();
 
             assertThat(last.error().message()).contains("did not answer");
+        }
+    }
+
+    @Test
+    void anAgentWithUserAccessAsksWaitsForTheAnswerAndGoesOnWithIt() {
+        String runId = UUID.randomUUID().toString();
+        String definition = """
+                {"name":"t","objective":"Greet the user in their city","validation":{"userAccess":true},"agent":%s}"""
+                .formatted(agent(runId));
+        model.script(runId,
+                call -> calls("ask_user", "{\"question\":\"Which city are you in?\"}"),
+                call -> calls("ask_user", "{\"question\":\"Which city are you in?\"}"),
+                call -> calls("succeed", "{\"result\":\"Bonjour, Lyon\"}"));
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS)) {
+            request(runId, definition, "{}");
+            RunEvent waiting = events(probe, runId, RunStatus.AWAITING_INPUT).getLast();
+            assertThat(waiting.details().path("question").asText()).isEqualTo("Which city are you in?");
+            assertThat(model.calls(runId).getFirst().body().path("tools").findValuesAsText("name")).contains("ask_user");
+
+            // the scheduler requests the same attempt again with the answer
+            RunRequest resumed = new RunRequest("acme", runId, "task", 1, 1, waiting.seq(), EventJson.readTree(definition),
+                    EventJson.readTree("{}"), null, null,
+                    List.of(new RunRequest.Answer("Which city are you in?", "Lyon", "alice", Instant.now())));
+            KafkaProbe.publishCloudEvent(Topics.RUN_REQUESTS, runId, UUID.randomUUID().toString(),
+                    RunRequest.TYPE, runId, EventJson.write(resumed));
+
+            List<RunEvent> events = events(probe, runId, RunStatus.SUCCEEDED);
+            assertThat(events).extracting(RunEvent::status).containsExactly(RunStatus.RUNNING, RunStatus.AWAITING_INPUT,
+                    RunStatus.RUNNING, RunStatus.SUCCEEDED);
+            assertThat(events.getLast().result().asText()).isEqualTo("Bonjour, Lyon");
+            List<ScriptedModel.Call> calls = model.calls(runId);
+            assertThat(calls.get(1).conversation()).contains("Q: Which city are you in?", "A: Lyon");
+            assertThat(calls.get(2).conversation()).contains("Lyon");
         }
     }
 

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunRequest;
 import io.taskmesh.platform.net.AddressGuard;
 import io.taskmesh.executor.http.HttpStep;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StepRunnerTest {
@@ -118,5 +123,22 @@ class StepRunnerTest {
                 .isInstanceOf(StepFailure.class).hasMessageContaining("maxIterations");
         JsonNode notAList = json("{\"steps\":[{\"id\":\"x\",\"action\":\"transform\",\"forEach\":\"inputs.n\",\"expression\":\"item\"}]}");
         assertThatThrownBy(() -> runner.run(notAList, json("{\"n\":3}"))).hasMessageContaining("must give a list");
+    }
+
+    @Test
+    void anAskStepWaitsForItsAnswerThenGivesIt() {
+        JsonNode definition = json("""
+                {"steps":[{"id":"city","action":"ask","question":"Which city, {{ inputs.name }}?"},
+                          {"id":"greet","action":"transform","expression":"'Hello ' + steps.city.output"}]}""");
+
+        assertThatThrownBy(() -> runner.run(definition, json("{\"name\":\"Ada\"}")))
+                .isInstanceOf(AwaitingInput.class)
+                .satisfies(e -> assertThat(((AwaitingInput) e).question()).isEqualTo("Which city, Ada?"));
+
+        RunScope answered = new RunScope("acme", "r", definition, json("{\"name\":\"Ada\"}"), List.of(),
+                List.of(new RunRequest.Answer("Which city, Ada?", "Lyon", "ada", Instant.now())),
+                null, new HashSet<>(), JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.arrayNode());
+        assertThat(runner.run(answered).asText()).isEqualTo("Hello Lyon");
     }
 }

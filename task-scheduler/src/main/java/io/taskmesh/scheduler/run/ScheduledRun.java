@@ -52,6 +52,14 @@ public class ScheduledRun {
     @Column(nullable = false, columnDefinition = "text")
     public String feedback;
 
+    /** The question the current attempt stopped on (AWAITING_INPUT); null once answered. */
+    @Column(columnDefinition = "text")
+    public String question;
+
+    /** Answers given to the run's questions, a JSON array of {@code RunRequest.Answer}. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String answers = "[]";
+
     /** When the next attempt of a failed run is due; null when none is. */
     @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;

@@ -27,6 +27,7 @@ public class RunResource {
     static final String OPERATORS = "task-operator";
     static final String ADMIN = "taskmesh-admin";
 
+    /** The body of feedback and of an answer. */
     public record Feedback(String content) {
     }
 
@@ -77,6 +78,19 @@ public class RunResource {
                     List.of(new FieldError("content", "is required and not blank")));
         }
         return service.decide(caller.caller(), parse(id), RunCommand.FEEDBACK, body.content()).map(RunView::of);
+    }
+
+    /** Answers the question a run in AWAITING_INPUT asked: its attempt goes on with the answer. */
+    @POST
+    @Path("/{id}/answer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({OPERATORS, ADMIN})
+    public Uni<RunView> answer(@PathParam("id") String id, Feedback body) {
+        if (body == null || body.content() == null || body.content().isBlank()) {
+            throw ProblemException.invalid(422, "An answer needs content",
+                    List.of(new FieldError("content", "is required and not blank")));
+        }
+        return service.decide(caller.caller(), parse(id), RunCommand.ANSWER, body.content()).map(RunView::of);
     }
 
     private static UUID parse(String id) {

@@ -13,13 +13,13 @@ import java.util.List;
 /**
  * A run as the API shows it. {@code result} is there once the run has one; {@code error} once it failed. A
  * single run also shows what its latest attempt reported: each step's output ({@code steps}) and the agent's
- * {@code transcript}.
+ * {@code transcript}; a run in AWAITING_INPUT shows the {@code question} it waits on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(String id, String task, int taskVersion, RunStatus status, boolean complete, boolean successful,
         int attempt, JsonNode inputs, JsonNode result, Error error, Instant createdAt, Instant updatedAt,
         Instant startedAt, Instant finishedAt, String requestedBy, List<Feedback> feedbackHistory, JsonNode steps,
-        JsonNode transcript) {
+        JsonNode transcript, String question) {
 
     public record Error(String code, String message) {
     }
@@ -36,7 +36,8 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
         return new RunView(view.id, view.task, view.taskVersion, view.status, view.complete, view.successful,
                 view.attempt, view.inputs, view.result, view.error, view.createdAt, view.updatedAt, view.startedAt,
                 view.finishedAt, view.requestedBy, history, details == null ? null : details.get("steps"),
-                details == null ? null : details.get("transcript"));
+                details == null ? null : details.get("transcript"),
+                details != null && view.status == RunStatus.AWAITING_INPUT ? details.path("question").asText(null) : null);
     }
 
     static RunView of(Run run) {
@@ -44,6 +45,6 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
                 run.status.isSuccessful(), run.attempt, EventJson.readTree(run.inputs),
                 run.result == null ? null : EventJson.readTree(run.result),
                 run.errorCode == null ? null : new Error(run.errorCode, run.errorMessage),
-                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy, null, null, null);
+                run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy, null, null, null, null);
     }
 }

@@ -138,18 +138,25 @@ public class RunService {
 
     /**
      * A person's decision about a run, carried out by the scheduler: cancel (any run not yet finished),
-     * validate or give feedback (a run awaiting validation). Anything else is a 409 and changes nothing.
+     * validate or give feedback (a run awaiting validation), answer (a run awaiting input). Anything else is a
+     * 409 and changes nothing.
      */
     @WithTransaction
     @WithSpan("RunService.decide")
     public Uni<Detailed> decide(Caller caller, UUID id, String type, String content) {
         return find(caller.tenant(), id).chain(run -> {
-            boolean allowed = type.equals(RunCommand.CANCEL) ? !run.status.isTerminal()
-                    : run.status == RunStatus.AWAITING_VALIDATION;
+            boolean allowed = switch (type) {
+                case RunCommand.CANCEL -> !run.status.isTerminal();
+                case RunCommand.ANSWER -> run.status == RunStatus.AWAITING_INPUT;
+                default -> run.status == RunStatus.AWAITING_VALIDATION;
+            };
             if (!allowed) {
                 throw ProblemException.conflict("run " + id + " is " + run.status + "; "
-                        + (type.equals(RunCommand.CANCEL) ? "it has already finished"
-                                : "only a run awaiting validation can be validated or sent back with feedback"));
+                        + switch (type) {
+                            case RunCommand.CANCEL -> "it has already finished";
+                            case RunCommand.ANSWER -> "only a run awaiting input can be answered";
+                            default -> "only a run awaiting validation can be validated or sent back with feedback";
+                        });
             }
             Uni<Void> recorded = Uni.createFrom().voidItem();
             if (type.equals(RunCommand.FEEDBACK)) {
@@ -166,6 +173,7 @@ public class RunService {
             String action = switch (type) {
                 case RunCommand.CANCEL -> "run.cancel";
                 case RunCommand.VALIDATE -> "run.validate";
+                case RunCommand.ANSWER -> "run.answer";
                 default -> "run.feedback";
             };
             return recorded

@@ -26,7 +26,7 @@ public class RunCommandsConsumer {
         return EventConsumers.handle(message, event -> {
             return switch (event.type()) {
                 case RunCreateCommand.TYPE -> scheduler.accept(event.data(RunCreateCommand.class), event.id());
-                case RunCommand.CANCEL, RunCommand.VALIDATE, RunCommand.FEEDBACK ->
+                case RunCommand.CANCEL, RunCommand.VALIDATE, RunCommand.FEEDBACK, RunCommand.ANSWER ->
                         scheduler.decide(event.type(), event.data(RunCommand.class));
                 default -> throw new MalformedEventException("unsupported run command type " + event.type());
             };

@@ -40,6 +40,8 @@ public class RunScheduler {
 
     private static final Logger LOG = Logger.getLogger(RunScheduler.class);
     private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
+    private static final TypeReference<List<RunRequest.Answer>> ANSWERS = new TypeReference<>() {
+    };
     private static final TypeReference<List<RunRequest.Feedback>> FEEDBACK = new TypeReference<>() {
     };
 
@@ -131,7 +133,10 @@ public class RunScheduler {
                 .map(e -> e.field() + " " + e.message()).toList();
     }
 
-    /** A person's decision: cancel, validate, or feedback that sends the result back for revision. */
+    /**
+     * A person's decision: cancel, validate, feedback that sends the result back for revision, or the answer
+     * to the question a run awaits.
+     */
     @WithTransaction
     @WithSpan("RunScheduler.decide")
     public Uni<Void> decide(String type, RunCommand command) {
@@ -153,6 +158,8 @@ public class RunScheduler {
                         : announce(run, RunStatus.VALIDATED, run.result == null ? null : EventJson.readTree(run.result), null);
                 case RunCommand.FEEDBACK -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
                         : revise(run, new RunRequest.Feedback(command.content(), command.requestedBy(), Instant.now()));
+                case RunCommand.ANSWER -> run.status != RunStatus.AWAITING_INPUT || run.question == null ? ignored(type, run)
+                        : resume(run, new RunRequest.Answer(run.question, command.content(), command.requestedBy(), Instant.now()));
                 default -> throw new MalformedEventException("unsupported run command type " + type);
             };
         });
@@ -172,6 +179,8 @@ public class RunScheduler {
                 if (event.result() != null) {
                     run.result = event.result().toString();
                 }
+                run.question = event.status() == RunStatus.AWAITING_INPUT && event.details() != null
+                        ? event.details().path("question").asText(null) : null;
                 if (event.status().isTerminal() || event.status() == RunStatus.AWAITING_VALIDATION) {
                     run.deadline = null;
                 }
@@ -187,6 +196,20 @@ public class RunScheduler {
             }
             run.updatedAt = Instant.now();
         }).replaceWithVoid();
+    }
+
+    /**
+     * The same attempt again, with every answer so far: the executor announces RUNNING and the question that
+     * stopped it finds its answer. Answered once: the question is cleared until the attempt asks another.
+     */
+    private Uni<Void> resume(ScheduledRun run, RunRequest.Answer answer) {
+        List<RunRequest.Answer> answers = new ArrayList<>(read(run.answers, ANSWERS, run));
+        answers.add(answer);
+        run.answers = EventJson.write(answers);
+        run.question = null;
+        run.updatedAt = Instant.now();
+        return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
+                .replaceWithVoid();
     }
 
     private Uni<Void> revise(ScheduledRun run, RunRequest.Feedback feedback) {
@@ -228,13 +251,9 @@ public class RunScheduler {
     private Uni<Void> queueNextAttempt(ScheduledRun run, String origin) {
         run.attempt += 1;
         run.nextAttemptAt = null;
-        JsonNode definition = EventJson.readTree(run.definition);
-        run.deadline = deadline(definition, Instant.now());
+        run.deadline = deadline(EventJson.readTree(run.definition), Instant.now());
         return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> {
-            RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion,
-                    run.attempt, run.seq, definition, EventJson.readTree(run.inputs), run.deadline,
-                    feedback(run).isEmpty() ? null : feedback(run));
-            return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request)
+            return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
                     .replaceWithVoid();
         });
     }
@@ -251,6 +270,7 @@ public class RunScheduler {
             metrics.finished(status);
         }
         run.status = status;
+        run.question = null;
         run.seq += 1;
         run.updatedAt = Instant.now();
         RunEvent event = new RunEvent(run.tenant, run.id.toString(), run.taskName, run.taskVersion, status, run.seq,
@@ -263,11 +283,24 @@ public class RunScheduler {
         return Uni.createFrom().voidItem();
     }
 
+    /** The request for the run's current attempt, with the feedback and answers it has so far. */
+    private static RunRequest request(ScheduledRun run) {
+        List<RunRequest.Feedback> feedback = feedback(run);
+        List<RunRequest.Answer> answers = read(run.answers, ANSWERS, run);
+        return new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion, run.attempt, run.seq,
+                EventJson.readTree(run.definition), EventJson.readTree(run.inputs), run.deadline,
+                feedback.isEmpty() ? null : feedback, answers.isEmpty() ? null : answers);
+    }
+
     private static List<RunRequest.Feedback> feedback(ScheduledRun run) {
+        return read(run.feedback, FEEDBACK, run);
+    }
+
+    private static <T> List<T> read(String json, TypeReference<List<T>> type, ScheduledRun run) {
         try {
-            return EventJson.mapper().readValue(run.feedback, FEEDBACK);
+            return EventJson.mapper().readValue(json, type);
         } catch (Exception e) {
-            throw new IllegalStateException("run " + run.id + " has unreadable feedback", e);
+            throw new IllegalStateException("run " + run.id + " has unreadable " + type.getType(), e);
         }
     }
 
