@@ -3,13 +3,13 @@ package io.taskmesh.notification.delivery;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.notification.channel.OutboundGuard;
 import io.taskmesh.notification.subscription.Subscription;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.LockMode;
@@ -28,17 +28,19 @@ public class DeliveryWorker {
     private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
 
     private final WebhookSender webhooks;
+    private final OutboundGuard guard;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int batch;
 
-    public DeliveryWorker(WebhookSender webhooks,
+    public DeliveryWorker(WebhookSender webhooks, OutboundGuard guard,
             @ConfigProperty(name = "taskmesh.delivery.max-attempts", defaultValue = "8") int maxAttempts,
             @ConfigProperty(name = "taskmesh.delivery.initial-backoff", defaultValue = "PT1S") Duration initialBackoff,
             @ConfigProperty(name = "taskmesh.delivery.max-backoff", defaultValue = "PT10M") Duration maxBackoff,
             @ConfigProperty(name = "taskmesh.delivery.batch", defaultValue = "100") int batch) {
         this.webhooks = webhooks;
+        this.guard = guard;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -58,11 +60,12 @@ public class DeliveryWorker {
                     if (due.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    List<Uni<Void>> sends = new ArrayList<>();
-                    for (Delivery d : due) {
-                        sends.add(session.find(Subscription.class, d.subscriptionId).chain(s -> send(d, s)));
-                    }
-                    return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+                    // one session, one query at a time; only the sends go side by side
+                    return Multi.createFrom().iterable(due)
+                            .onItem().transformToUniAndConcatenate(d -> session.find(Subscription.class, d.subscriptionId)
+                                    .map(s -> send(d, s)))
+                            .collect().asList()
+                            .chain(sends -> Uni.join().all(sends).andCollectFailures().replaceWithVoid());
                 }));
     }
 
@@ -73,7 +76,8 @@ public class DeliveryWorker {
             delivery.lastError = "the subscription no longer exists";
             return Uni.createFrom().voidItem();
         }
-        return webhooks.send(subscription.url, subscription.secret, delivery.eventId, delivery.payload)
+        return guard.check(subscription.url)
+                .chain(() -> webhooks.send(subscription.url, subscription.secret, delivery.eventId, delivery.payload))
                 .map(r -> (Object) r)
                 .onFailure().recoverWithItem(t -> t)
                 .invoke(outcome -> record(delivery, outcome))

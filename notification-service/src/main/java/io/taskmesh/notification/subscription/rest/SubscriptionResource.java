@@ -1,14 +1,17 @@
 package io.taskmesh.notification.subscription.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.RunStatus;
+import io.taskmesh.notification.channel.OutboundGuard;
 import io.taskmesh.notification.delivery.Delivery;
 import io.taskmesh.notification.delivery.DeliveryRepository;
 import io.taskmesh.notification.subscription.Subscription;
 import io.taskmesh.notification.subscription.SubscriptionRepository;
+import io.taskmesh.platform.net.AddressGuard.AddressRefused;
 import io.taskmesh.platform.problem.Problem.FieldError;
 import io.taskmesh.platform.problem.ProblemException;
 import io.taskmesh.platform.security.CurrentTenant;
@@ -60,27 +63,40 @@ public class SubscriptionResource {
     private final SubscriptionRepository subscriptions;
     private final DeliveryRepository deliveries;
     private final CurrentTenant caller;
+    private final OutboundGuard guard;
 
     public SubscriptionResource(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
-            CurrentTenant caller) {
+            CurrentTenant caller, OutboundGuard guard) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.caller = caller;
+        this.guard = guard;
     }
 
-    /** Answers 201 with the subscription and, this once, its signing secret. */
+    /**
+     * Answers 201 with the subscription and, this once, its signing secret. A URL that points inside the
+     * network is refused (422 naming {@code url}) unless private networks are allowed.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"task-author", "task-operator", "taskmesh-admin"})
-    @WithTransaction
     public Uni<Response> create(NewSubscription request) {
         List<FieldError> errors = validate(request);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(422, "The subscription is not valid", errors);
         }
+        String tenant = caller.id();
+        String user = caller.user();
+        return guard.check(request.url())
+                .onFailure(AddressRefused.class).transform(refused -> ProblemException.invalid(422,
+                        "The subscription is not valid", List.of(new FieldError("url", refused.getMessage()))))
+                .chain(() -> Panache.withTransaction(() -> persist(request, tenant, user)));
+    }
+
+    private Uni<Response> persist(NewSubscription request, String tenant, String user) {
         Subscription s = new Subscription();
         s.id = UUID.randomUUID();
-        s.tenant = caller.id();
+        s.tenant = tenant;
         s.taskName = request.task();
         s.statuses = String.join(",", request.events());
         s.channel = request.channel() == null ? "webhook" : request.channel();
@@ -89,7 +105,7 @@ public class SubscriptionResource {
         RANDOM.nextBytes(key);
         s.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
         s.createdAt = Instant.now();
-        s.createdBy = caller.user();
+        s.createdBy = user;
         return subscriptions.persist(s).map(saved -> Response
                 .created(URI.create("/api/v1/subscriptions/" + saved.id))
                 .entity(SubscriptionView.of(saved, true)).build());
@@ -163,7 +179,8 @@ public class SubscriptionResource {
                 try {
                     RunStatus.valueOf(String.valueOf(request.events().get(i)));
                 } catch (IllegalArgumentException e) {
-                    errors.add(new FieldError("events[" + i + "]", "is not a run status"));
+                    errors.add(new FieldError("events[" + i + "]", "is not a run status; one of "
+                            + java.util.Arrays.toString(RunStatus.values())));
                 }
             }
         }
@@ -173,13 +190,9 @@ public class SubscriptionResource {
         if (request.url() == null) {
             errors.add(new FieldError("url", "is required"));
         } else {
-            try {
-                URI uri = URI.create(request.url());
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    errors.add(new FieldError("url", "must be an absolute http(s) URL"));
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("url", "is not a URL"));
+            String form = OutboundGuard.formError(request.url());
+            if (form != null) {
+                errors.add(new FieldError("url", form));
             }
         }
         return errors;
