@@ -99,7 +99,7 @@ class TaskmeshTest {
             assertThat(result.exitCode()).isZero();
             assertThat(result.out()).startsWith("{").contains("\"nextCursor\" : \"ZG91Ymxl\"");
         }
-        assertThat(taskmesh("tasks", "list", "-o", "yaml").out()).startsWith("items:\n  - name: double");
+        assertThat(taskmesh("tasks", "list", "-o", "yaml").out()).startsWith("items:\n- name: double");
         Result wrong = taskmesh("tasks", "list", "-o", "xml");
         assertThat(wrong.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(wrong.err()).contains("xml");

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /** Runs as people read them. */
 final class RunViews {
@@ -73,7 +74,10 @@ final class RunViews {
             }
             Duration took = Duration.between(Instant.parse(run.get("startedAt").asText()),
                     Instant.parse(run.get("finishedAt").asText()));
-            return took.toMillis() < 60_000 ? String.format(java.util.Locale.ROOT, "%.1f s", took.toMillis() / 1000.0)
+            if (took.toMillis() < 1000) {
+                return took.toMillis() + " ms";
+            }
+            return took.toMillis() < 60_000 ? String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0)
                     : took.toSeconds() / 60 + " min " + took.toSeconds() % 60 + " s";
         } catch (DateTimeParseException e) {
             return "-";

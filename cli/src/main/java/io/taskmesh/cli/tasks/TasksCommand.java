@@ -133,7 +133,7 @@ public final class TasksCommand implements Runnable {
         }
     }
 
-    @Command(name = "versions", description = "Every version of a task, oldest first.")
+    @Command(name = "versions", description = "Every version of a task, newest first.")
     static final class Versions implements Callable<Integer> {
 
         private final Context context;
