@@ -5,11 +5,19 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.notification.channel.Channel;
+import io.taskmesh.notification.channel.ChannelSender;
 import io.taskmesh.notification.channel.OutboundGuard;
+import io.taskmesh.notification.channel.Outgoing;
+import io.taskmesh.notification.channel.Sent;
 import io.taskmesh.notification.subscription.Subscription;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.LockMode;
@@ -27,19 +35,19 @@ public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
 
-    private final WebhookSender webhooks;
+    private final Map<Channel, ChannelSender> senders = new EnumMap<>(Channel.class);
     private final OutboundGuard guard;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int batch;
 
-    public DeliveryWorker(WebhookSender webhooks, OutboundGuard guard,
+    public DeliveryWorker(Instance<ChannelSender> senders, OutboundGuard guard,
             @ConfigProperty(name = "taskmesh.delivery.max-attempts", defaultValue = "8") int maxAttempts,
             @ConfigProperty(name = "taskmesh.delivery.initial-backoff", defaultValue = "PT1S") Duration initialBackoff,
             @ConfigProperty(name = "taskmesh.delivery.max-backoff", defaultValue = "PT10M") Duration maxBackoff,
             @ConfigProperty(name = "taskmesh.delivery.batch", defaultValue = "100") int batch) {
-        this.webhooks = webhooks;
+        senders.forEach(sender -> this.senders.put(sender.channel(), sender));
         this.guard = guard;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
@@ -76,8 +84,16 @@ public class DeliveryWorker {
             delivery.lastError = "the subscription no longer exists";
             return Uni.createFrom().voidItem();
         }
-        return guard.check(subscription.url)
-                .chain(() -> webhooks.send(subscription.url, subscription.secret, delivery.eventId, delivery.payload))
+        Channel channel = Channel.of(subscription.channel);
+        ChannelSender sender = senders.get(channel);
+        if (sender == null) {
+            return Uni.createFrom().item(new IllegalStateException("no sender for channel " + subscription.channel))
+                    .invoke(outcome -> record(delivery, outcome)).replaceWithVoid();
+        }
+        Outgoing message = new Outgoing(delivery.eventId, delivery.payload, channel, subscription.url,
+                subscription.secret == null ? List.of() : List.of(subscription.secret), subscription.recipientList());
+        Uni<Void> reachable = channel.hasUrl() ? guard.check(subscription.url) : Uni.createFrom().voidItem();
+        return reachable.chain(() -> sender.send(message))
                 .map(r -> (Object) r)
                 .onFailure().recoverWithItem(t -> t)
                 .invoke(outcome -> record(delivery, outcome))
@@ -87,19 +103,20 @@ public class DeliveryWorker {
     private void record(Delivery d, Object outcome) {
         d.attempts += 1;
         d.updatedAt = Instant.now();
-        if (outcome instanceof WebhookSender.Response r) {
-            d.responseCode = r.status();
+        if (outcome instanceof Sent r) {
+            d.responseCode = r.responseCode();
             d.latencyMs = r.latencyMs();
-            if (r.status() >= 200 && r.status() < 300) {
+            if (r.delivered()) {
                 d.status = Delivery.Status.DELIVERED;
                 d.nextAttemptAt = null;
                 d.lastError = null;
                 return;
             }
-            d.lastError = "HTTP " + r.status();
+            d.lastError = "HTTP " + r.responseCode();
         } else {
             d.responseCode = null;
-            d.lastError = ((Throwable) outcome).getMessage();
+            Throwable failure = (Throwable) outcome;
+            d.lastError = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         }
         if (d.attempts >= maxAttempts) {
             d.status = Delivery.Status.DEAD;

@@ -6,6 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -32,11 +33,13 @@ public class Subscription {
     @Column(nullable = false)
     public String channel;
 
-    @Column(nullable = false)
+    /** Where webhooks and Slack messages go; null for email. */
     public String url;
 
-    /** Standard Webhooks signing secret, {@code whsec_<base64>}. */
-    @Column(nullable = false)
+    /** Comma-separated email addresses; null for the other channels. */
+    public String recipients;
+
+    /** Standard Webhooks signing secret, {@code whsec_<base64>}; null for channels that are not signed. */
     public String secret;
 
     @Column(name = "created_at", nullable = false)
@@ -44,6 +47,10 @@ public class Subscription {
 
     @Column(name = "created_by", nullable = false)
     public String createdBy;
+
+    public List<String> recipientList() {
+        return recipients == null ? List.of() : List.of(recipients.split(","));
+    }
 
     public Set<String> statusSet() {
         return Arrays.stream(statuses.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());

@@ -5,7 +5,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.taskmesh.events.RunStatus;
+import io.taskmesh.notification.channel.Channel;
 import io.taskmesh.notification.channel.OutboundGuard;
 import io.taskmesh.notification.delivery.Delivery;
 import io.taskmesh.notification.delivery.DeliveryRepository;
@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -39,15 +38,12 @@ public class SubscriptionResource {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    public record NewSubscription(String task, List<String> events, String channel, String url) {
-    }
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SubscriptionView(String id, String task, List<String> events, String channel, String url,
-            String secret, Instant createdAt) {
+            List<String> to, String secret, Instant createdAt) {
         static SubscriptionView of(Subscription s, boolean withSecret) {
             return new SubscriptionView(s.id.toString(), s.taskName, List.of(s.statuses.split(",")), s.channel, s.url,
-                    withSecret ? s.secret : null, s.createdAt);
+                    s.recipients == null ? null : s.recipientList(), withSecret ? s.secret : null, s.createdAt);
         }
     }
 
@@ -74,20 +70,26 @@ public class SubscriptionResource {
     }
 
     /**
-     * Answers 201 with the subscription and, this once, its signing secret. A URL that points inside the
+     * Answers 201 with the subscription and, this once, its signing secret (webhooks). A URL inside the
      * network is refused (422 naming {@code url}) unless private networks are allowed.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"task-author", "task-operator", "taskmesh-admin"})
     public Uni<Response> create(NewSubscription request) {
-        List<FieldError> errors = validate(request);
+        if (request == null) {
+            throw ProblemException.invalid(422, "The subscription is not valid",
+                    List.of(new FieldError("", "a subscription needs events and a url or recipients")));
+        }
+        List<FieldError> errors = request.validate();
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(422, "The subscription is not valid", errors);
         }
         String tenant = caller.id();
         String user = caller.user();
-        return guard.check(request.url())
+        Uni<Void> reachable = request.channelOrDefault().hasUrl() ? guard.check(request.url())
+                : Uni.createFrom().voidItem();
+        return reachable
                 .onFailure(AddressRefused.class).transform(refused -> ProblemException.invalid(422,
                         "The subscription is not valid", List.of(new FieldError("url", refused.getMessage()))))
                 .chain(() -> Panache.withTransaction(() -> persist(request, tenant, user)));
@@ -99,16 +101,22 @@ public class SubscriptionResource {
         s.tenant = tenant;
         s.taskName = request.task();
         s.statuses = String.join(",", request.events());
-        s.channel = request.channel() == null ? "webhook" : request.channel();
+        Channel channel = request.channelOrDefault();
+        s.channel = channel.id();
         s.url = request.url();
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        s.secret = "whsec_" + Base64.getEncoder().encodeToString(key);
+        s.recipients = request.to() == null ? null : String.join(",", request.to());
+        s.secret = channel == Channel.WEBHOOK ? newSecret() : null;
         s.createdAt = Instant.now();
         s.createdBy = user;
         return subscriptions.persist(s).map(saved -> Response
                 .created(URI.create("/api/v1/subscriptions/" + saved.id))
                 .entity(SubscriptionView.of(saved, true)).build());
+    }
+
+    static String newSecret() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return "whsec_" + Base64.getEncoder().encodeToString(key);
     }
 
     @GET
@@ -165,36 +173,5 @@ public class SubscriptionResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.notFound("subscription " + id);
         }
-    }
-
-    static List<FieldError> validate(NewSubscription request) {
-        List<FieldError> errors = new ArrayList<>();
-        if (request == null) {
-            return List.of(new FieldError("", "a subscription needs events and a url"));
-        }
-        if (request.events() == null || request.events().isEmpty()) {
-            errors.add(new FieldError("events", "name at least one run status, e.g. [\"SUCCEEDED\", \"FAILED\"]"));
-        } else {
-            for (int i = 0; i < request.events().size(); i++) {
-                try {
-                    RunStatus.valueOf(String.valueOf(request.events().get(i)));
-                } catch (IllegalArgumentException e) {
-                    errors.add(new FieldError("events[" + i + "]", "is not a run status; one of "
-                            + java.util.Arrays.toString(RunStatus.values())));
-                }
-            }
-        }
-        if (request.channel() != null && !request.channel().equals("webhook")) {
-            errors.add(new FieldError("channel", "only 'webhook' is available"));
-        }
-        if (request.url() == null) {
-            errors.add(new FieldError("url", "is required"));
-        } else {
-            String form = OutboundGuard.formError(request.url());
-            if (form != null) {
-                errors.add(new FieldError("url", form));
-            }
-        }
-        return errors;
     }
 }
