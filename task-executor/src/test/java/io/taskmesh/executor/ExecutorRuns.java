@@ -26,10 +26,24 @@ public final class ExecutorRuns {
 
     public static void request(String runId, String definition, String inputs, Instant deadline,
             List<RunRequest.Feedback> feedback) {
+        request(runId, runId, definition, inputs, deadline, feedback);
+    }
+
+    /** A request under a given Kafka key: requests with the same key share a partition. */
+    public static void request(String key, String runId, String definition, String inputs, Instant deadline,
+            List<RunRequest.Feedback> feedback) {
         RunRequest request = new RunRequest("acme", runId, "task", 1, 1, 1, EventJson.readTree(definition),
                 EventJson.readTree(inputs), deadline, feedback);
-        KafkaProbe.publishCloudEvent(Topics.RUN_REQUESTS, runId, UUID.randomUUID().toString(), RunRequest.TYPE, runId,
+        KafkaProbe.publishCloudEvent(Topics.RUN_REQUESTS, key, UUID.randomUUID().toString(), RunRequest.TYPE, runId,
                 EventJson.write(request));
+    }
+
+    /** What the scheduler announces when a person cancels a run. */
+    public static void cancelled(String runId, long seq) {
+        RunEvent event = new RunEvent("acme", runId, "task", 1, RunStatus.CANCELLED, seq, 1, null,
+                new RunEvent.RunError("cancelled", "cancelled by alice"), Instant.now());
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, UUID.randomUUID().toString(), event.type(), runId,
+                EventJson.write(event));
     }
 
     /** The run's events, each checked against its schema, once one of type {@code last} has arrived. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
@@ -41,25 +40,52 @@ public class RunWorker {
     private final StepRunner steps;
     private final MutinyEmitter<String> events;
     private final String source;
+    private final RunSlots slots;
 
     public RunWorker(StepRunner steps, @Channel("run-events") MutinyEmitter<String> events,
-            @ConfigProperty(name = "quarkus.application.name") String source) {
+            @ConfigProperty(name = "quarkus.application.name") String source, RunSlots slots) {
         this.steps = steps;
         this.events = events;
         this.source = source;
+        this.slots = slots;
     }
 
+    /**
+     * Takes the next request as soon as a slot is free and lets it run there: requests are not carried out one
+     * after the other. Each is acknowledged once its outcome is on the broker (offsets are committed up to the
+     * oldest request still running), so a crash leaves the unfinished ones to be taken again.
+     */
     @Incoming("run-requests")
     public Uni<Void> onRequest(Message<String> message) {
-        return EventConsumers.handle(message, incoming -> execute(incoming.data(RunRequest.class)));
+        return slots.acquire().invoke(() -> EventConsumers.handle(message, incoming -> execute(incoming.data(RunRequest.class)))
+                .onTermination().invoke(slots::release)
+                .subscribe().with(done -> { }, failure -> LOG.errorf(failure, "run request not handled")));
+    }
+
+    /** A run finished elsewhere (cancelled by a person, timed out by the scheduler): stop it if it runs here. */
+    @Incoming("run-stops")
+    public Uni<Void> onRunEvent(Message<String> message) {
+        return EventConsumers.handle(message, incoming -> {
+            RunEvent event = incoming.data(RunEvent.class);
+            if (event.status() == RunStatus.CANCELLED || event.status() == RunStatus.TIMED_OUT) {
+                slots.stop(event.runId());
+            }
+            return Uni.createFrom().voidItem();
+        });
     }
 
     Uni<Void> execute(RunRequest request) {
         long seq = request.seq();
+        if (!slots.take(request.runId() + "/" + request.attempt() + "/" + seq)) {
+            // a redelivered request this executor already took: its side effects are not repeated
+            LOG.infof("run %s attempt %d (seq %d) already taken here; redelivery ignored", request.runId(),
+                    request.attempt(), seq);
+            return Uni.createFrom().voidItem();
+        }
         return publish(request, new Outcome(RunStatus.RUNNING, null, null, null), seq + 1)
-                .chain(() -> Uni.createFrom().item(() -> outcome(request))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .chain(outcome -> publish(request, outcome, seq + 2));
+                .chain(() -> Uni.createFrom().completionStage(slots.run(request.runId(), () -> outcome(request))))
+                .chain(outcome -> slots.wasStopped(request.runId()) ? Uni.createFrom().voidItem()
+                        : publish(request, outcome, seq + 2));
     }
 
     private record Outcome(RunStatus status, JsonNode result, RunEvent.RunError error, JsonNode details) {
