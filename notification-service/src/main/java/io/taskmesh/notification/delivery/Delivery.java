@@ -24,6 +24,10 @@ public class Delivery {
     @Column(name = "event_id", nullable = false)
     public String eventId;
 
+    /** Host and explicit port of the URL, or {@code smtp}: what the per-endpoint limit counts. */
+    @Column(nullable = false)
+    public String endpoint;
+
     @Column(name = "run_id", nullable = false)
     public UUID runId;
 

@@ -1,9 +1,9 @@
 package io.taskmesh.notification.delivery;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.notification.channel.Channel;
 import io.taskmesh.notification.channel.ChannelSender;
@@ -11,23 +11,33 @@ import io.taskmesh.notification.channel.OutboundGuard;
 import io.taskmesh.notification.channel.Outgoing;
 import io.taskmesh.notification.channel.Sent;
 import io.taskmesh.notification.subscription.Subscription;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.LockMode;
 import org.jboss.logging.Logger;
 
 /**
- * Sends due deliveries: claimed with {@code FOR UPDATE SKIP LOCKED} (replicas share the work), sent side by
- * side, each bounded by the delivery timeout so one dead endpoint does not hold up the others. A failure is
- * retried with exponential backoff and jitter; after {@code max-attempts} the delivery is DEAD, visible in
- * the API and retried by hand.
+ * Sends due deliveries. Each tick claims them in a short transaction ({@code FOR UPDATE SKIP LOCKED}, so
+ * replicas share the work) by leasing them a while ahead, then sends outside it and records each outcome in
+ * a transaction of its own when it comes: a slow endpoint holds neither the tick nor anyone else's sends. At
+ * most {@code per-endpoint-concurrency} sends are in flight per endpoint; the rest of its queue waits for a
+ * later tick. A failure is retried with exponential backoff and jitter; after {@code max-attempts} the
+ * delivery is DEAD, visible in the API and retried by hand. If the instance dies mid-send, the lease runs
+ * out and the delivery is sent again: at least once.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -35,69 +45,120 @@ public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
 
+    /** A delivery taken by this instance, with what its channel needs, read while the row was locked. */
+    record Claim(UUID deliveryId, String endpoint, ChannelSender sender, Outgoing message) {
+    }
+
     private final Map<Channel, ChannelSender> senders = new EnumMap<>(Channel.class);
     private final OutboundGuard guard;
+    private final EndpointLimits limits;
+    private final Vertx vertx;
+    private final SigningSecrets secrets;
+    private final DeliveryRepository deliveries;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int batch;
+    private final Duration lease;
 
-    public DeliveryWorker(Instance<ChannelSender> senders, OutboundGuard guard,
+    public DeliveryWorker(Instance<ChannelSender> senders, OutboundGuard guard, EndpointLimits limits, Vertx vertx,
+            SigningSecrets secrets, DeliveryRepository deliveries,
             @ConfigProperty(name = "taskmesh.delivery.max-attempts", defaultValue = "8") int maxAttempts,
             @ConfigProperty(name = "taskmesh.delivery.initial-backoff", defaultValue = "PT1S") Duration initialBackoff,
             @ConfigProperty(name = "taskmesh.delivery.max-backoff", defaultValue = "PT10M") Duration maxBackoff,
-            @ConfigProperty(name = "taskmesh.delivery.batch", defaultValue = "100") int batch) {
+            @ConfigProperty(name = "taskmesh.delivery.batch", defaultValue = "100") int batch,
+            @ConfigProperty(name = "taskmesh.delivery.timeout") Duration timeout) {
         senders.forEach(sender -> this.senders.put(sender.channel(), sender));
         this.guard = guard;
+        this.limits = limits;
+        this.vertx = vertx;
+        this.secrets = secrets;
+        this.deliveries = deliveries;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.batch = batch;
+        // the address check and the send are each bounded by the timeout; the margin covers recording
+        this.lease = timeout.multipliedBy(3).plusSeconds(30);
     }
 
     @Scheduled(every = "${taskmesh.delivery.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    @WithTransaction
     Uni<Void> sendDue() {
-        Instant now = Instant.now();
-        return Panache.getSession().chain(session -> session
-                .createSelectionQuery("from Delivery where nextAttemptAt <= :now order by nextAttemptAt", Delivery.class)
-                .setParameter("now", now).setMaxResults(batch).setLockMode(LockMode.UPGRADE_SKIPLOCKED)
-                .getResultList()
-                .chain(due -> {
-                    if (due.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    // one session, one query at a time; only the sends go side by side
-                    return Multi.createFrom().iterable(due)
-                            .onItem().transformToUniAndConcatenate(d -> session.find(Subscription.class, d.subscriptionId)
-                                    .map(s -> send(d, s)))
-                            .collect().asList()
-                            .chain(sends -> Uni.join().all(sends).andCollectFailures().replaceWithVoid());
-                }));
+        return Panache.withTransaction(this::claimDue)
+                .invoke(claims -> claims.forEach(this::start))
+                .replaceWithVoid();
     }
 
-    private Uni<Void> send(Delivery delivery, Subscription subscription) {
-        if (subscription == null) {
-            delivery.status = Delivery.Status.DEAD;
-            delivery.nextAttemptAt = null;
-            delivery.lastError = "the subscription no longer exists";
-            return Uni.createFrom().voidItem();
+    private Uni<List<Claim>> claimDue() {
+        Instant now = Instant.now();
+        Set<String> busy = limits.saturated();
+        String query = "from Delivery where nextAttemptAt <= :now"
+                + (busy.isEmpty() ? "" : " and endpoint not in :busy") + " order by nextAttemptAt";
+        return Panache.getSession().chain(session -> {
+            var due = session.createSelectionQuery(query, Delivery.class).setParameter("now", now);
+            if (!busy.isEmpty()) {
+                due.setParameter("busy", busy);
+            }
+            return due.setMaxResults(batch).setLockMode(LockMode.UPGRADE_SKIPLOCKED).getResultList()
+                    .chain(deliveries -> {
+                        if (deliveries.isEmpty()) {
+                            return Uni.createFrom().item(List.<Claim>of());
+                        }
+                        Set<UUID> ids = deliveries.stream().map(d -> d.subscriptionId).collect(Collectors.toSet());
+                        return session.createSelectionQuery("from Subscription where id in :ids", Subscription.class)
+                                .setParameter("ids", ids).getResultList()
+                                .map(found -> claim(deliveries,
+                                        found.stream().collect(Collectors.toMap(s -> s.id, Function.identity())), now));
+                    });
+        });
+    }
+
+    private List<Claim> claim(List<Delivery> due, Map<UUID, Subscription> subscriptions, Instant now) {
+        List<Claim> claims = new ArrayList<>();
+        for (Delivery d : due) {
+            Subscription s = subscriptions.get(d.subscriptionId);
+            ChannelSender sender = s == null ? null : senders.get(Channel.of(s.channel));
+            if (sender == null) {
+                d.status = Delivery.Status.DEAD;
+                d.nextAttemptAt = null;
+                d.updatedAt = now;
+                d.lastError = s == null ? "the subscription no longer exists" : "no sender for channel " + s.channel;
+                continue;
+            }
+            String endpoint = d.endpoint.isEmpty() ? EndpointLimits.endpointOf(s) : d.endpoint;
+            if (!limits.tryAcquire(endpoint)) {
+                continue;
+            }
+            d.nextAttemptAt = now.plus(lease);
+            claims.add(new Claim(d.id, endpoint, sender, new Outgoing(d.eventId, d.payload, sender.channel(), s.url,
+                    secrets.inForce(s, now), s.recipientList())));
         }
-        Channel channel = Channel.of(subscription.channel);
-        ChannelSender sender = senders.get(channel);
-        if (sender == null) {
-            return Uni.createFrom().item(new IllegalStateException("no sender for channel " + subscription.channel))
-                    .invoke(outcome -> record(delivery, outcome)).replaceWithVoid();
-        }
-        Outgoing message = new Outgoing(delivery.eventId, delivery.payload, channel, subscription.url,
-                subscription.secret == null ? List.of() : List.of(subscription.secret), subscription.recipientList());
-        Uni<Void> reachable = channel.hasUrl() ? guard.check(subscription.url) : Uni.createFrom().voidItem();
-        return reachable.chain(() -> sender.send(message))
-                .map(r -> (Object) r)
-                .onFailure().recoverWithItem(t -> t)
-                .invoke(outcome -> record(delivery, outcome))
-                .replaceWithVoid();
+        return claims;
+    }
+
+    private void start(Claim claim) {
+        Outgoing message = claim.message();
+        Uni<Void> reachable = message.channel().hasUrl() ? guard.check(message.url()) : Uni.createFrom().voidItem();
+        reachable.chain(() -> claim.sender().send(message))
+                .map(sent -> (Object) sent)
+                .onFailure().recoverWithItem(failure -> failure)
+                .onTermination().invoke(() -> limits.release(claim.endpoint()))
+                .subscribe().with(outcome -> recordLater(claim.deliveryId(), outcome));
+    }
+
+    /** On a context of its own: one session per outcome, whatever else completes at the same time. */
+    private void recordLater(UUID deliveryId, Object outcome) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored ->
+                Panache.withTransaction(() -> deliveries.findById(deliveryId).invoke(d -> {
+                    if (d != null) {
+                        record(d, outcome);
+                    }
+                })).subscribe().with(d -> { }, failure ->
+                        LOG.warnf("the outcome of delivery %s was not recorded (it will be sent again): %s",
+                                deliveryId, failure.getMessage())));
     }
 
     private void record(Delivery d, Object outcome) {
@@ -114,8 +175,8 @@ public class DeliveryWorker {
             }
             d.lastError = "HTTP " + r.responseCode();
         } else {
-            d.responseCode = null;
             Throwable failure = (Throwable) outcome;
+            d.responseCode = null;
             d.lastError = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         }
         if (d.attempts >= maxAttempts) {

@@ -42,28 +42,30 @@ public class RunEventNotifier {
     }
 
     Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
-        return Panache.withSession(() -> subscriptions.forTask(event.tenant(), event.task()))
-                .chain(matching -> deliverAll(matching.stream()
-                        .filter(s -> s.statusSet().contains(event.status().name())).toList(), incoming, event));
+        return Panache.withTransaction(() -> subscriptions.forTask(event.tenant(), event.task())
+                .chain(matching -> queueAll(matching.stream()
+                        .filter(s -> s.statusSet().contains(event.status().name())).toList(), incoming, event)));
     }
 
-    private Uni<Void> deliverAll(List<Subscription> matching, IncomingEvent incoming, RunEvent event) {
-        if (matching.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /** One after the other: the session is not shared by concurrent queries. */
+    private Uni<Void> queueAll(List<Subscription> matching, IncomingEvent incoming, RunEvent event) {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Subscription s : matching) {
+            all = all.chain(() -> queue(s, incoming, event));
         }
-        return Uni.join().all(matching.stream().map(s -> deliver(s, incoming, event)).toList())
-                .andCollectFailures().replaceWithVoid();
+        return all;
     }
 
     /** Queues the delivery (once per subscription and event id); {@link DeliveryWorker} sends it. */
-    private Uni<Void> deliver(Subscription subscription, IncomingEvent incoming, RunEvent event) {
-        return Panache.withTransaction(() -> deliveries.find(subscription.id, incoming.id()).chain(existing -> {
+    private Uni<Void> queue(Subscription subscription, IncomingEvent incoming, RunEvent event) {
+        return deliveries.find(subscription.id, incoming.id()).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().voidItem();
             }
             Delivery d = new Delivery();
             d.id = UUID.randomUUID();
             d.subscriptionId = subscription.id;
+            d.endpoint = EndpointLimits.endpointOf(subscription);
             d.eventId = incoming.id();
             d.eventType = incoming.type();
             d.runId = UUID.fromString(event.runId());
@@ -73,7 +75,7 @@ public class RunEventNotifier {
             d.updatedAt = d.createdAt;
             d.nextAttemptAt = d.createdAt;
             return deliveries.persist(d).replaceWithVoid();
-        }));
+        });
     }
 
     private ObjectNode body(IncomingEvent incoming, RunEvent event) {
