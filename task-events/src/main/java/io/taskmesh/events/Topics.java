@@ -25,4 +25,12 @@ public final class Topics {
     public static String deadLetter(String topic) {
         return topic + DLQ_SUFFIX;
     }
+
+    /**
+     * Where the attempts of a run go: {@link #RUN_REQUESTS} for this platform's executors, or
+     * {@code taskmesh.run-requests.<pool>} when the task's agent names a {@code pool} of external workers.
+     */
+    public static String runRequests(String pool) {
+        return pool == null || pool.isBlank() ? RUN_REQUESTS : RUN_REQUESTS + "." + pool;
+    }
 }

@@ -208,7 +208,7 @@ public class RunScheduler {
         run.answers = EventJson.write(answers);
         run.question = null;
         run.updatedAt = Instant.now();
-        return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
+        return outbox.add(requestTopic(run), run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
                 .replaceWithVoid();
     }
 
@@ -253,7 +253,7 @@ public class RunScheduler {
         run.nextAttemptAt = null;
         run.deadline = deadline(EventJson.readTree(run.definition), Instant.now());
         return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> {
-            return outbox.add(Topics.RUN_REQUESTS, run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
+            return outbox.add(requestTopic(run), run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
                     .replaceWithVoid();
         });
     }
@@ -281,6 +281,11 @@ public class RunScheduler {
     private static Uni<Void> ignored(String type, ScheduledRun run) {
         LOG.infof("%s ignored: run %s is %s", type, run.id, run.status);
         return Uni.createFrom().voidItem();
+    }
+
+    /** The executors' topic, or that of the pool of external workers the task's agent names. */
+    private static String requestTopic(ScheduledRun run) {
+        return Topics.runRequests(EventJson.readTree(run.definition).path("agent").path("pool").asText(null));
     }
 
     /** The request for the run's current attempt, with the feedback and answers it has so far. */
