@@ -53,7 +53,6 @@ public class DeliveryWorker {
     private final OutboundGuard guard;
     private final EndpointLimits limits;
     private final Vertx vertx;
-    private final SigningSecrets secrets;
     private final DeliveryRepository deliveries;
     private final int maxAttempts;
     private final Duration initialBackoff;
@@ -62,7 +61,7 @@ public class DeliveryWorker {
     private final Duration lease;
 
     public DeliveryWorker(Instance<ChannelSender> senders, OutboundGuard guard, EndpointLimits limits, Vertx vertx,
-            SigningSecrets secrets, DeliveryRepository deliveries,
+            DeliveryRepository deliveries,
             @ConfigProperty(name = "taskmesh.delivery.max-attempts", defaultValue = "8") int maxAttempts,
             @ConfigProperty(name = "taskmesh.delivery.initial-backoff", defaultValue = "PT1S") Duration initialBackoff,
             @ConfigProperty(name = "taskmesh.delivery.max-backoff", defaultValue = "PT10M") Duration maxBackoff,
@@ -72,7 +71,6 @@ public class DeliveryWorker {
         this.guard = guard;
         this.limits = limits;
         this.vertx = vertx;
-        this.secrets = secrets;
         this.deliveries = deliveries;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
@@ -132,7 +130,7 @@ public class DeliveryWorker {
             }
             d.nextAttemptAt = now.plus(lease);
             claims.add(new Claim(d.id, endpoint, sender, new Outgoing(d.eventId, d.payload, sender.channel(), s.url,
-                    secrets.inForce(s, now), s.recipientList())));
+                    SigningSecrets.inForce(s, now), s.recipientList())));
         }
         return claims;
     }

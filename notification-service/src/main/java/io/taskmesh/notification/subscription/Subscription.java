@@ -42,6 +42,13 @@ public class Subscription {
     /** Standard Webhooks signing secret, {@code whsec_<base64>}; null for channels that are not signed. */
     public String secret;
 
+    /** The secret before the last rotation, still signing beside the new one until it expires. */
+    @Column(name = "previous_secret")
+    public String previousSecret;
+
+    @Column(name = "previous_secret_expires_at")
+    public Instant previousSecretExpiresAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -26,10 +26,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** A tenant's subscriptions to run events, and the history of their deliveries. */
 @Path("/api/v1/subscriptions")
@@ -40,11 +42,18 @@ public class SubscriptionResource {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SubscriptionView(String id, String task, List<String> events, String channel, String url,
-            List<String> to, String secret, Instant createdAt) {
+            List<String> to, String secret, Instant previousSecretExpiresAt, Instant createdAt) {
         static SubscriptionView of(Subscription s, boolean withSecret) {
             return new SubscriptionView(s.id.toString(), s.taskName, List.of(s.statuses.split(",")), s.channel, s.url,
-                    s.recipients == null ? null : s.recipientList(), withSecret ? s.secret : null, s.createdAt);
+                    s.recipients == null ? null : s.recipientList(), withSecret ? s.secret : null,
+                    s.previousSecretExpiresAt != null && s.previousSecretExpiresAt.isAfter(Instant.now())
+                            ? s.previousSecretExpiresAt : null,
+                    s.createdAt);
         }
+    }
+
+    /** The new secret, shown this once, and until when the one it replaced still signs deliveries. */
+    public record RotatedSecret(String id, String secret, Instant previousSecretExpiresAt) {
     }
 
     public record DeliveryView(String id, String eventId, String eventType, String runId, Delivery.Status status,
@@ -60,13 +69,17 @@ public class SubscriptionResource {
     private final DeliveryRepository deliveries;
     private final CurrentTenant caller;
     private final OutboundGuard guard;
+    private final Duration secretGracePeriod;
 
     public SubscriptionResource(SubscriptionRepository subscriptions, DeliveryRepository deliveries,
-            CurrentTenant caller, OutboundGuard guard) {
+            CurrentTenant caller, OutboundGuard guard,
+            @ConfigProperty(name = "taskmesh.notifications.secret-grace-period", defaultValue = "PT24H")
+            Duration secretGracePeriod) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.caller = caller;
         this.guard = guard;
+        this.secretGracePeriod = secretGracePeriod;
     }
 
     /**
@@ -124,6 +137,32 @@ public class SubscriptionResource {
     public Uni<List<SubscriptionView>> list() {
         return subscriptions.listForTenant(caller.id())
                 .map(all -> all.stream().map(s -> SubscriptionView.of(s, false)).toList());
+    }
+
+    /**
+     * A new signing secret for a webhook subscription. Until the grace period ends every delivery carries
+     * a signature with each secret, so receivers switch over at their pace; rotating again drops the oldest.
+     */
+    @POST
+    @Path("/{id}/secret/rotate")
+    @RolesAllowed({"task-author", "task-operator", "taskmesh-admin"})
+    @WithTransaction
+    public Uni<RotatedSecret> rotateSecret(@PathParam("id") String id) {
+        UUID subscriptionId = parse(id);
+        return subscriptions.findForTenant(caller.id(), subscriptionId).map(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("subscription " + id);
+            }
+            if (s.secret == null) {
+                throw ProblemException.conflict("subscription " + id + " is a " + s.channel
+                        + " subscription; only webhooks are signed");
+            }
+            Instant now = Instant.now();
+            s.previousSecret = s.secret;
+            s.previousSecretExpiresAt = now.plus(secretGracePeriod);
+            s.secret = newSecret();
+            return new RotatedSecret(s.id.toString(), s.secret, s.previousSecretExpiresAt);
+        });
     }
 
     @GET
