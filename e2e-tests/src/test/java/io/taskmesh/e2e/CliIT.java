@@ -94,7 +94,7 @@ class CliIT {
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out()).startsWith("NAME").contains("double", "repo-stars", "weekday-greeting");
 
-        Result json = taskmesh("tasks", "list", "-o", "json");
+        Result json = taskmesh("tasks", "list", "--label", "example=true", "-o", "json");
         assertThat(json.exitCode()).isZero();
         List<String> names = new ArrayList<>();
         json.json().path("items").forEach(t -> names.add(t.path("name").asText()));
@@ -253,6 +253,37 @@ class CliIT {
         assertThat(waited.out()).contains("AWAITING_VALIDATION", "REVISE", "VALIDATED", "Result:     Taskmesh ships validation");
         Result shown = taskmesh("runs", "get", id);
         assertThat(shown.out()).contains("Mention the scheduler");
+    }
+
+    @Test
+    void aRunThatAsksIsAnsweredAndGoesOnWithTheAnswer(@TempDir Path dir) throws Exception {
+        String name = "ask-" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = dir.resolve("ask.yaml");
+        Files.writeString(file, """
+                name: %s
+                objective: Ask for a colour
+                resultSchema: string
+                steps:
+                  - id: colour
+                    action: ask
+                    question: "Which colour for {{ inputs.thing }}?"
+                  - id: answer
+                    action: transform
+                    expression: "inputs.thing + ' in ' + steps.colour.output"
+                """.formatted(name));
+        assertThat(taskmesh("tasks", "apply", "-f", file.toString()).exitCode()).isZero();
+
+        CompletableFuture<Result> waiting = CompletableFuture.supplyAsync(() ->
+                taskmesh("run", name, "--input", "thing=the bike shed", "--wait", "--timeout", "120"));
+        String id = awaitRun(name, "AWAITING_INPUT", 1);
+        assertThat(taskmesh("runs", "get", id).out()).contains("Question:   Which colour for the bike shed?");
+        Result answered = taskmesh("runs", "answer", id, "dark", "green");
+        assertThat(answered.exitCode()).as(answered.toString()).isZero();
+
+        Result waited = waiting.get(60, TimeUnit.SECONDS);
+        assertThat(waited.exitCode()).as(waited.toString()).isZero();
+        assertThat(waited.out()).contains("AWAITING_INPUT", "the run asks: Which colour for the bike shed?",
+                "Result:     the bike shed in dark green");
     }
 
     private static String awaitRun(String task, String status, int attempt) {

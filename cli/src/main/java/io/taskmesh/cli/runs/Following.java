@@ -13,6 +13,23 @@ final class Following {
     private Following() {
     }
 
+    /** The question a run awaiting input asks, once the API's view of the run has caught up with the event. */
+    private static String question(Context context, String runId) {
+        for (int tries = 0; tries < 15; tries++) {
+            JsonNode run = context.api().get(RunsCommand.path(runId));
+            if (run.hasNonNull("question") || RunWatcher.isTerminal(run.path("status").asText())) {
+                return run.path("question").asText("");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        }
+        return "";
+    }
+
     /** Prints each status change, then the run; 0 when it SUCCEEDED or was VALIDATED, 1 otherwise. */
     static int follow(Context context, String runId, Duration timeout) {
         PrintWriter progress = context.progress();
@@ -23,6 +40,11 @@ final class Following {
                 line += "  " + RunViews.error(error);
             }
             progress.println(line.stripTrailing());
+            if (status.equals("AWAITING_INPUT")) {
+                String question = question(context, runId);
+                progress.println("  the run asks" + (question.isEmpty() ? " a question" : ": " + question)
+                        + "\n  answer with 'taskmesh runs answer " + runId + " <text>'");
+            }
             if (status.equals("AWAITING_VALIDATION")) {
                 progress.println("  waiting for a person: 'taskmesh runs validate " + runId
                         + "' accepts the result, 'taskmesh runs feedback " + runId + " <text>' sends it back");

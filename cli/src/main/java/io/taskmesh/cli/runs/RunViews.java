@@ -38,6 +38,15 @@ final class RunViews {
             out.println("Finished:   " + Text.time(run.path("finishedAt")) + " (" + duration(run) + ")");
         }
         out.println("Inputs:     " + Text.of(run.path("inputs")));
+        if (run.hasNonNull("question")) {
+            out.println("Question:   " + run.get("question").asText());
+        }
+        JsonNode steps = run.path("steps");
+        if (steps.isObject() && !steps.isEmpty()) {
+            out.println("Steps:");
+            steps.properties().forEach(step -> out.println("  " + step.getKey() + ": "
+                    + Text.brief(step.getValue().has("output") ? step.getValue().get("output") : step.getValue())));
+        }
         outcome(out, run);
         JsonNode feedback = run.path("feedbackHistory");
         if (!feedback.isEmpty()) {

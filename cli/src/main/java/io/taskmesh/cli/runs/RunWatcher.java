@@ -47,6 +47,9 @@ final class RunWatcher {
     private final Listener listener;
     private int lastAttempt = -1;
     private int lastRank = -1;
+    private String lastStatus;
+    private long lastSeq = -1;
+    private boolean lastFromEvent;
     private JsonNode retryPolicy;
 
     RunWatcher(ApiClient api, Clock clock, Listener listener) {
@@ -89,7 +92,7 @@ final class RunWatcher {
             JsonNode run = api.get(path);
             Instant failedSince = null;
             while (true) {
-                saw(run.path("status").asText(), run.path("attempt").asInt(), null, run.get("error"));
+                saw(run.path("status").asText(), run.path("attempt").asInt(), null, run.get("error"), -1);
                 String status = run.path("status").asText();
                 if (isTerminal(status)) {
                     if (!status.equals("FAILED") || !retryDue(run)) {
@@ -110,7 +113,8 @@ final class RunWatcher {
                         TimeUnit.MILLISECONDS);
                 if (event != null && event != OPENED && runId.equals(event.path("runId").asText())) {
                     String eventStatus = event.path("status").asText();
-                    saw(eventStatus, event.path("attempt").asInt(), event.path("at").asText(null), event.get("error"));
+                    saw(eventStatus, event.path("attempt").asInt(), event.path("at").asText(null), event.get("error"),
+                            event.path("seq").asLong(-1));
                     if (isTerminal(eventStatus)) {
                         run = settle(path, event);
                         continue;
@@ -127,11 +131,28 @@ final class RunWatcher {
         }
     }
 
-    private void saw(String status, int attempt, String at, JsonNode error) {
+    /**
+     * Reports a status seen in the run ({@code seq} -1) or in an event. Statuses only move forward within an
+     * attempt, so an older one seen late is left out; the one way back, RUNNING again after an answer to
+     * AWAITING_INPUT, is believed from the source that saw the question: a later event, or the run itself.
+     */
+    private void saw(String status, int attempt, String at, JsonNode error, long seq) {
+        boolean fromEvent = seq >= 0;
+        if (fromEvent && seq <= lastSeq) {
+            return;
+        }
         int rank = TERMINAL.contains(status) ? ORDER.size() : ORDER.indexOf(status);
-        if (attempt > lastAttempt || (attempt == lastAttempt && rank > lastRank)) {
+        boolean forward = attempt > lastAttempt || (attempt == lastAttempt && rank > lastRank);
+        boolean answered = attempt == lastAttempt && "AWAITING_INPUT".equals(lastStatus) && "RUNNING".equals(status)
+                && fromEvent == lastFromEvent;
+        if (forward || answered) {
             lastAttempt = attempt;
             lastRank = rank;
+            lastStatus = status;
+            lastFromEvent = fromEvent;
+            if (fromEvent) {
+                lastSeq = seq;
+            }
             listener.onStatus(status, attempt, at != null ? at : clock.instant().toString(), error);
         }
     }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "runs", description = "Runs: list and show them, follow one, and take the decisions people take on them.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Cancel.class,
-                RunsCommand.Validate.class, RunsCommand.Feedback.class, RunsCommand.Logs.class})
+                RunsCommand.Validate.class, RunsCommand.Feedback.class, RunsCommand.Answer.class, RunsCommand.Logs.class})
 public final class RunsCommand implements Runnable {
 
     @Spec
@@ -163,6 +163,23 @@ public final class RunsCommand implements Runnable {
         public Integer call() {
             return decide("feedback", JsonNodeFactory.instance.objectNode().put("content", String.join(" ", words)),
                     "sent back with the feedback");
+        }
+    }
+
+    @Command(name = "answer", description = "Answer the question of a run awaiting input: the same attempt goes on with it.")
+    static final class Answer extends Decision {
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<text>", description = "the answer")
+        List<String> words;
+
+        Answer(Context context) {
+            super(context);
+        }
+
+        @Override
+        public Integer call() {
+            return decide("answer", JsonNodeFactory.instance.objectNode().put("content", String.join(" ", words)),
+                    "answered");
         }
     }
 
