@@ -31,6 +31,7 @@ public final class EventSchemas {
         }
         return switch (type) {
             case EventTypes.TASK_DEFINITION_CHANGED -> "task-definition.v1";
+            case EventTypes.AGENT_CHANGED -> "agent-definition.v1";
             case EventTypes.RUN_CREATE -> "run-create.v1";
             case EventTypes.RUN_REQUESTED -> "run-requested.v1";
             case EventTypes.RUN_CANCEL, EventTypes.RUN_VALIDATE, EventTypes.RUN_FEEDBACK, EventTypes.RUN_ANSWER -> "run-command.v1";

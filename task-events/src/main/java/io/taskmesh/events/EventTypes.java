@@ -4,6 +4,7 @@ package io.taskmesh.events;
 public final class EventTypes {
 
     public static final String TASK_DEFINITION_CHANGED = "io.taskmesh.task.definition.v1";
+    public static final String AGENT_CHANGED = "io.taskmesh.agent.definition.v1";
     public static final String RUN_CREATE = "io.taskmesh.run.create.v1";
     public static final String RUN_REQUESTED = "io.taskmesh.run.requested.v1";
     public static final String RUN_CANCEL = "io.taskmesh.run.cancel.v1";

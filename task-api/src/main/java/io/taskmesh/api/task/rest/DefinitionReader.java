@@ -8,7 +8,7 @@ import io.taskmesh.platform.problem.Problem;
 import io.taskmesh.platform.problem.ProblemException;
 
 /** Reads a request body as JSON, or as YAML when the client says so, so definitions can live in git. */
-final class DefinitionReader {
+public final class DefinitionReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new YAMLMapper();
@@ -16,7 +16,7 @@ final class DefinitionReader {
     private DefinitionReader() {
     }
 
-    static JsonNode read(String body, String contentType) {
+    public static JsonNode read(String body, String contentType) {
         boolean yaml = contentType != null && contentType.toLowerCase().contains("yaml");
         if (body == null || body.isBlank()) {
             throw new ProblemException(Problem.of(400, "Bad Request", "the request has no body"));
