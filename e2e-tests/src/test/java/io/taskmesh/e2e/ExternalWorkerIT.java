@@ -42,10 +42,15 @@ class ExternalWorkerIT {
     @Test
     void aWorkerServingAnAgentPoolCarriesOutTheRunsOfThatPool() throws Exception {
         String pool = "e2e-workers";
-        String task = "translate-" + UUID.randomUUID().toString().substring(0, 8);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String agent = "translator-" + suffix;
+        String task = "translate-" + suffix;
+        // the agent is defined once, by name; the task names it
+        as("alice").contentType(ContentType.JSON).body("{\"role\":\"a translator\",\"pool\":\"" + pool + "\"}")
+                .put(Platform.api() + "/api/v1/agents/" + agent).then().statusCode(201);
         as("alice").contentType(ContentType.JSON).body("""
-                {"name":"%s","objective":"Translate a word into French","resultSchema":"string",
-                 "agent":{"name":"translator","pool":"%s"}}""".formatted(task, pool))
+                {"name":"%s","objective":"Translate a word into French","resultSchema":"string","agent":"%s"}"""
+                .formatted(task, agent))
                 .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
         as("alice").contentType(ContentType.JSON).body("{\"name\":\"bad-pool\",\"objective\":\"x\",\"agent\":{\"pool\":\"Not A Pool\"}}")
                 .post(Platform.api() + "/api/v1/tasks").then().statusCode(422)
@@ -62,6 +67,7 @@ class ExternalWorkerIT {
             JsonNode data = JSON.readTree(request.value());
             assertThat(data.path("inputs").path("word").asText()).isEqualTo("cheese");
             assertThat(data.path("definition").path("objective").asText()).isEqualTo("Translate a word into French");
+            assertThat(data.path("definition").path("agent").path("role").asText()).isEqualTo("a translator");
             long seq = data.path("seq").asLong();
             int attempt = data.path("attempt").asInt();
 

@@ -3,6 +3,7 @@ package io.taskmesh.scheduler.run.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -17,6 +18,7 @@ import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.outbox.Outbox;
 import io.taskmesh.platform.schema.JsonSchemas;
+import io.taskmesh.scheduler.agent.AgentDirectory;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import io.taskmesh.scheduler.trigger.KnownTask;
@@ -48,8 +50,10 @@ public class RunScheduler {
     private final ScheduledRunRepository runs;
     private final Outbox outbox;
     private final RunMetrics metrics;
+    private final AgentDirectory agents;
 
-    public RunScheduler(ScheduledRunRepository runs, Outbox outbox, RunMetrics metrics) {
+    public RunScheduler(ScheduledRunRepository runs, Outbox outbox, RunMetrics metrics, AgentDirectory agents) {
+        this.agents = agents;
         this.runs = runs;
         this.outbox = outbox;
         this.metrics = metrics;
@@ -208,8 +212,7 @@ public class RunScheduler {
         run.answers = EventJson.write(answers);
         run.question = null;
         run.updatedAt = Instant.now();
-        return outbox.add(requestTopic(run), run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
-                .replaceWithVoid();
+        return sendRequest(run);
     }
 
     private Uni<Void> revise(ScheduledRun run, RunRequest.Feedback feedback) {
@@ -252,10 +255,7 @@ public class RunScheduler {
         run.attempt += 1;
         run.nextAttemptAt = null;
         run.deadline = deadline(EventJson.readTree(run.definition), Instant.now());
-        return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> {
-            return outbox.add(requestTopic(run), run.id.toString(), RunRequest.TYPE, run.id.toString(), request(run))
-                    .replaceWithVoid();
-        });
+        return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> sendRequest(run));
     }
 
     private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error) {
@@ -283,18 +283,25 @@ public class RunScheduler {
         return Uni.createFrom().voidItem();
     }
 
-    /** The executors' topic, or that of the pool of external workers the task's agent names. */
-    private static String requestTopic(ScheduledRun run) {
-        return Topics.runRequests(EventJson.readTree(run.definition).path("agent").path("pool").asText(null));
-    }
-
-    /** The request for the run's current attempt, with the feedback and answers it has so far. */
-    private static RunRequest request(ScheduledRun run) {
-        List<RunRequest.Feedback> feedback = feedback(run);
-        List<RunRequest.Answer> answers = read(run.answers, ANSWERS, run);
-        return new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion, run.attempt, run.seq,
-                EventJson.readTree(run.definition), EventJson.readTree(run.inputs), run.deadline,
-                feedback.isEmpty() ? null : feedback, answers.isEmpty() ? null : answers);
+    /**
+     * The request for the run's current attempt, with the feedback and answers it has so far and the agent its
+     * task names (or the tenant's default) resolved; on the executors' topic, or on that of the pool of external
+     * workers the agent names.
+     */
+    private Uni<Void> sendRequest(ScheduledRun run) {
+        ObjectNode definition = (ObjectNode) EventJson.readTree(run.definition);
+        return agents.resolve(run.tenant, definition.path("agent")).chain(agent -> {
+            if (agent != null && !agent.isMissingNode() && !agent.isNull()) {
+                definition.set("agent", agent);
+            }
+            List<RunRequest.Feedback> feedback = feedback(run);
+            List<RunRequest.Answer> answers = read(run.answers, ANSWERS, run);
+            RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion, run.attempt,
+                    run.seq, definition, EventJson.readTree(run.inputs), run.deadline,
+                    feedback.isEmpty() ? null : feedback, answers.isEmpty() ? null : answers);
+            String topic = Topics.runRequests(definition.path("agent").path("pool").asText(null));
+            return outbox.add(topic, run.id.toString(), RunRequest.TYPE, run.id.toString(), request).replaceWithVoid();
+        });
     }
 
     private static List<RunRequest.Feedback> feedback(ScheduledRun run) {
