@@ -105,21 +105,25 @@ final class Load {
         return tracker.result();
     }
 
+    /** A platform just started may first catch up with what its topics received while it was down. */
+    private static final int PROBE_TIMEOUT_SECONDS = 180;
+
     /**
      * Starts one run before a phase and waits for it to succeed, so that a platform that does not process
-     * runs (or does not know the task yet) fails the benchmark at once with a reason, not with zeros.
+     * runs (or does not know the task yet) fails the benchmark with a reason, not with zeros.
      */
     void probe(Starter starter, String how) throws Exception {
+        int timeout = Math.max(PROBE_TIMEOUT_SECONDS, runTimeoutSeconds);
         CompletableFuture<String> outcome = new CompletableFuture<>();
         tracker.onFinished(o -> outcome.complete(o == null ? "" : o));
         try {
             starter.start(System.nanoTime());
-            String failure = outcome.get(runTimeoutSeconds, TimeUnit.SECONDS);
+            String failure = outcome.get(timeout, TimeUnit.SECONDS);
             if (!failure.isEmpty()) {
                 throw new IllegalStateException("a run started " + how + " did not succeed: " + failure);
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("a run started " + how + " did not finish within " + runTimeoutSeconds
+            throw new IllegalStateException("a run started " + how + " did not finish within " + timeout
                     + " s: is the platform processing runs? (bin/taskmesh status, bin/taskmesh logs task-scheduler)");
         } finally {
             tracker.onFinished(o -> { });
