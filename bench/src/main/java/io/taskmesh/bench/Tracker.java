@@ -1,5 +1,6 @@
 package io.taskmesh.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -202,10 +203,12 @@ final class Tracker {
     record Result(double seconds, long sent, long accepted, long succeeded, long failed, long refused, long lost,
             String firstRefusal, Latency toRunning, Latency toFinished) {
 
+        @JsonProperty
         double acceptedPerSecond() {
             return accepted / seconds;
         }
 
+        @JsonProperty
         double finishedPerSecond() {
             return (succeeded + failed) / seconds;
         }
