@@ -1,11 +1,11 @@
 package io.taskmesh.scheduler.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.AgentChanged;
+import io.taskmesh.events.AgentRefs;
 import io.taskmesh.events.EventJson;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,24 +44,15 @@ public class AgentDirectory implements PanacheRepositoryBase<KnownAgent, String>
 
     /** The agent to hand with a run of this definition, or the definition's own {@code agent} when none is known. */
     public Uni<JsonNode> resolve(String tenant, JsonNode named) {
-        String name = named.isTextual() ? named.asText() : named.path("name").asText(null);
+        String name = AgentRefs.nameOf(named);
         Uni<KnownAgent> found;
-        if (named.isMissingNode() || named.isNull()) {
+        if (AgentRefs.wantsDefault(named)) {
             found = find("tenant = ?1 and isDefault = true order by changedAt desc", tenant).firstResult();
         } else if (name != null) {
             found = findById(tenant + "/" + name);
         } else {
             return Uni.createFrom().item(named);
         }
-        return found.map(agent -> {
-            if (agent == null) {
-                return named;
-            }
-            ObjectNode resolved = (ObjectNode) EventJson.readTree(agent.definition);
-            if (named.isObject()) {
-                named.properties().forEach(field -> resolved.set(field.getKey(), field.getValue()));
-            }
-            return resolved;
-        });
+        return found.map(agent -> agent == null ? named : AgentRefs.over(EventJson.readTree(agent.definition), named));
     }
 }

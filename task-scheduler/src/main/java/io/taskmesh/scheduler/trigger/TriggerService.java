@@ -54,17 +54,46 @@ public class TriggerService {
                     || (known.version == change.version() && known.changedAt.isAfter(change.changedAt())))) {
                 return Uni.createFrom().voidItem();
             }
-            KnownTask task = known != null ? known : new KnownTask();
-            task.taskId = taskId;
-            task.tenant = change.tenant();
-            task.name = change.name();
-            task.version = change.version();
-            task.state = change.state();
-            task.definition = change.definition().toString();
-            task.changedAt = change.changedAt();
-            Uni<Void> stored = known != null ? Uni.createFrom().voidItem() : session.persist(task);
-            return stored.chain(session::flush).chain(() -> reconcile(session, task, change.definition()));
+            return (known != null ? Uni.createFrom().item(true) : replaceNamesake(session, change, taskId))
+                    .chain(newest -> newest ? store(session, known, taskId, change) : Uni.createFrom().voidItem());
         }));
+    }
+
+    /**
+     * A name belongs to one task of a tenant. Should another task id hold it (a task store rebuilt from
+     * scratch announces the same names under new ids), the newer announcement wins and the older task goes
+     * with its triggers; an older announcement changes nothing.
+     */
+    private Uni<Boolean> replaceNamesake(org.hibernate.reactive.mutiny.Mutiny.Session session, TaskDefinitionChanged change,
+            UUID taskId) {
+        return session.createSelectionQuery("from KnownTask where tenant = :tenant and name = :name and taskId <> :id",
+                        KnownTask.class)
+                .setParameter("tenant", change.tenant()).setParameter("name", change.name()).setParameter("id", taskId)
+                .getSingleResultOrNull().chain(namesake -> {
+                    if (namesake == null) {
+                        return Uni.createFrom().item(true);
+                    }
+                    if (namesake.changedAt.isAfter(change.changedAt())) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return session.createMutationQuery("delete from TimeTrigger where taskId = :task")
+                            .setParameter("task", namesake.taskId).executeUpdate()
+                            .chain(() -> session.remove(namesake)).chain(session::flush).replaceWith(true);
+                });
+    }
+
+    private Uni<Void> store(org.hibernate.reactive.mutiny.Mutiny.Session session, KnownTask known, UUID taskId,
+            TaskDefinitionChanged change) {
+        KnownTask task = known != null ? known : new KnownTask();
+        task.taskId = taskId;
+        task.tenant = change.tenant();
+        task.name = change.name();
+        task.version = change.version();
+        task.state = change.state();
+        task.definition = change.definition().toString();
+        task.changedAt = change.changedAt();
+        Uni<Void> stored = known != null ? Uni.createFrom().voidItem() : session.persist(task);
+        return stored.chain(session::flush).chain(() -> reconcile(session, task, change.definition()));
     }
 
     private Uni<Void> reconcile(org.hibernate.reactive.mutiny.Mutiny.Session session, KnownTask task, JsonNode definition) {

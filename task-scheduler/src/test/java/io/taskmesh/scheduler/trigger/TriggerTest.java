@@ -125,6 +125,22 @@ class TriggerTest {
     }
 
     @Test
+    void aNewerTaskUnderAKnownNameReplacesTheOlderOneAndItsTriggers() throws Exception {
+        String name = "renewed-" + UUID.randomUUID().toString().substring(0, 8);
+        String older = UUID.randomUUID().toString();
+        String newer = UUID.randomUUID().toString();
+        define(older, name, 1, "active", "[{\"type\":\"interval\",\"every\":\"1h\"}]");
+        awaitTrigger(older);
+
+        define(newer, name, 1, "active", "[{\"type\":\"interval\",\"every\":\"2h\"}]");
+        awaitTrigger(newer);
+
+        var left = pool.preparedQuery("SELECT count(*) FROM task_scheduler.time_trigger WHERE task_id = $1")
+                .execute(Tuple.of(UUID.fromString(older))).await().atMost(Duration.ofSeconds(5));
+        assertThat(left.iterator().next().getLong(0)).isZero();
+    }
+
+    @Test
     void triggerInputsThatBreakTheParametersMakeAFailedRunWithTheReason() {
         String taskId = UUID.randomUUID().toString();
         String name = "badinputs-" + taskId.substring(0, 8);

@@ -1,21 +1,24 @@
 package io.taskmesh.api.run.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.api.agent.AgentRepository;
 import io.taskmesh.api.audit.AuditLog;
 import io.taskmesh.api.run.Run;
-import io.taskmesh.api.run.RunFeedback;
 import io.taskmesh.api.run.RunAttemptDetail;
 import io.taskmesh.api.run.RunAttemptDetailRepository;
+import io.taskmesh.api.run.RunFeedback;
 import io.taskmesh.api.run.RunFeedbackRepository;
 import io.taskmesh.api.run.RunRepository;
 import io.taskmesh.api.task.TaskRepository;
 import io.taskmesh.api.task.TaskState;
 import io.taskmesh.api.task.TaskVersionRepository;
 import io.taskmesh.api.task.validation.InputValidator;
+import io.taskmesh.events.AgentRefs;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunCommand;
 import io.taskmesh.events.RunCreateCommand;
@@ -44,12 +47,15 @@ public class RunService {
     private final AuditLog audit;
     private final RunFeedbackRepository feedback;
     private final RunAttemptDetailRepository details;
+    private final AgentRepository agents;
 
     public RunService(TaskRepository tasks, TaskVersionRepository versions, RunRepository runs, InputValidator inputs,
-            Outbox outbox, AuditLog audit, RunFeedbackRepository feedback, RunAttemptDetailRepository details) {
+            Outbox outbox, AuditLog audit, RunFeedbackRepository feedback, RunAttemptDetailRepository details,
+            AgentRepository agents) {
         this.audit = audit;
         this.feedback = feedback;
         this.details = details;
+        this.agents = agents;
         this.tasks = tasks;
         this.versions = versions;
         this.runs = runs;
@@ -99,14 +105,20 @@ public class RunService {
                     run.requestedBy = caller.subject();
                     run.createdAt = now;
                     run.updatedAt = now;
-                    RunCreateCommand command = new RunCreateCommand(tenant, task.name, run.id.toString(),
-                            version.version, definition, checked.inputs(), idempotencyKey, caller.subject());
-                    return runs.persist(run)
-                            .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), RunCreateCommand.TYPE,
-                                    run.id.toString(), command))
-                            .call(() -> audit.record(caller, "run.start",
-                                    AuditLog.Target.run(run.id.toString(), run.taskName, run.taskVersion), null))
-                            .replaceWith(new Started(run, true));
+                    // the run is handed the agent as it is now, so it never waits on the agent's announcement
+                    return agents.resolve(tenant, definition.path("agent")).chain(agent -> {
+                        if (!AgentRefs.wantsDefault(agent)) {
+                            ((ObjectNode) definition).set("agent", agent);
+                        }
+                        RunCreateCommand command = new RunCreateCommand(tenant, task.name, run.id.toString(),
+                                version.version, definition, checked.inputs(), idempotencyKey, caller.subject());
+                        return runs.persist(run)
+                                .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), RunCreateCommand.TYPE,
+                                        run.id.toString(), command))
+                                .call(() -> audit.record(caller, "run.start",
+                                        AuditLog.Target.run(run.id.toString(), run.taskName, run.taskVersion), null))
+                                .replaceWith(new Started(run, true));
+                    });
                 });
             });
         });
