@@ -89,7 +89,10 @@ class KafkaManifestsTest {
         }
     }
 
-    /** Read on each incoming topic, Write on its dead-letter topic, each outgoing topic and each outbox topic. */
+    /**
+     * Read on each incoming topic, Write on its dead-letter topic, each outgoing topic and each outbox topic
+     * (the run-request topics of agent pools by prefix).
+     */
     static Set<String> expectedAcls(String service) throws Exception {
         Properties p = Repo.applicationProperties(service);
         Set<String> acls = new TreeSet<>();
@@ -108,6 +111,10 @@ class KafkaManifestsTest {
         for (String constant : Repo.outboxTopicConstants(service)) {
             Field field = Topics.class.getField(constant);
             acls.add("topic:" + field.get(null) + ":literal:Write");
+        }
+        // run requests go to taskmesh.run-requests or to taskmesh.run-requests.<pool>: one prefix covers both
+        if (Repo.writesRunRequestsOfPools(service)) {
+            acls.add("topic:" + Topics.RUN_REQUESTS + ":prefix:Write");
         }
         // consumer groups are named after the service (kafka.group.id), live views add a suffix
         acls.add("group:" + service + ":prefix:Read");

@@ -111,6 +111,20 @@ final class Repo {
     }
 
     /** Topic constants (by field name) the service's Java code hands to its outbox. */
+    /** Whether the service's outbox writes run requests to the topic of the agent's pool ({@code Topics.runRequests}). */
+    static boolean writesRunRequestsOfPools(String service) {
+        try (var files = Files.walk(path(service + "/src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (Files.readString(file).contains("Topics.runRequests(")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return false;
+    }
+
     static Set<String> outboxTopicConstants(String service) {
         Set<String> constants = new LinkedHashSet<>();
         try (var files = Files.walk(path(service + "/src/main/java"))) {
