@@ -32,6 +32,7 @@ final class Tracker {
             return size() > EARLY_EVENTS_KEPT;
         }
     };
+    private final Histogram toAccepted = histogram();
     private final Histogram toRunning = histogram();
     private final Histogram toFinished = histogram();
     private final LongAdder sent = new LongAdder();
@@ -89,6 +90,7 @@ final class Tracker {
     void accepted(long sentNanos, long nanos) {
         if (counted(sentNanos, nanos)) {
             accepted.increment();
+            record(toAccepted, nanos - sentNanos);
         }
     }
 
@@ -154,7 +156,7 @@ final class Tracker {
     Result result() {
         double seconds = (windowEnd - windowStart) / 1e9;
         return new Result(seconds, sent.sum(), accepted.sum(), succeeded.sum(), failed.sum(), refused.sum(), lost.sum(),
-                firstRefusal.get(), Latency.of(toRunning), Latency.of(toFinished));
+                firstRefusal.get(), Latency.of(toAccepted), Latency.of(toRunning), Latency.of(toFinished));
     }
 
     private boolean inWindow(long nanos) {
@@ -198,10 +200,11 @@ final class Tracker {
 
     /**
      * What a phase measured: runs sent, accepted by the platform, finished (succeeded or failed), refused
-     * when started, and lost (not finished in time); latency from sending to RUNNING and to the end.
+     * when started, and lost (not finished in time); latency from sending to the platform's answer (HTTP 202,
+     * Kafka acknowledgement, row committed), to RUNNING and to the end.
      */
     record Result(double seconds, long sent, long accepted, long succeeded, long failed, long refused, long lost,
-            String firstRefusal, Latency toRunning, Latency toFinished) {
+            String firstRefusal, Latency toAccepted, Latency toRunning, Latency toFinished) {
 
         @JsonProperty
         double acceptedPerSecond() {
