@@ -1,5 +1,6 @@
 package io.taskmesh.e2e;
 
+import io.taskmesh.events.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,9 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The four services as they run in production: their packaged jars started as processes, on ports of
@@ -21,6 +28,7 @@ import java.util.Map;
 final class Platform {
 
     static final int API_PORT = 18080;
+    static final String GROUP_PREFIX = "e2e-";
     static final int NOTIFICATIONS_PORT = 18083;
     private static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
 
@@ -50,6 +58,27 @@ final class Platform {
         return "http://127.0.0.1:" + NOTIFICATIONS_PORT;
     }
 
+    /**
+     * The services start as a new deployment would, on topics the rest of the suite has already filled: each
+     * service's consumer group begins at the current end of every topic, so they carry out only what this
+     * suite asks of them, and at once.
+     */
+    private static void skipBacklog() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var description : admin.describeTopics(Topics.ALL).allTopicNames().get().values()) {
+                description.partitions().forEach(p ->
+                        latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) ->
+                    ends.put(partition, new OffsetAndMetadata(info.offset())));
+            for (String service : SERVICES.keySet()) {
+                admin.alterConsumerGroupOffsets(GROUP_PREFIX + service, ends).all().get();
+            }
+        }
+    }
+
     static synchronized void start() throws Exception {
         if (started) {
             return;
@@ -59,6 +88,7 @@ final class Platform {
         Path logs = root.resolve("e2e-tests/target/services");
         Files.createDirectories(logs);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        skipBacklog();
         for (var service : SERVICES.entrySet()) {
             Path jar = root.resolve(service.getKey()).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.exists(jar)) {
@@ -71,7 +101,7 @@ final class Platform {
             Map<String, String> env = builder.environment();
             env.put("QUARKUS_HTTP_PORT", Integer.toString(service.getValue()));
             env.put("TASKMESH_DB_NAME", "taskmesh_e2e");
-            env.put("TASKMESH_GROUP_PREFIX", "e2e-");
+            env.put("TASKMESH_GROUP_PREFIX", GROUP_PREFIX);
             env.put("TASKMESH_API_BASE_URL", api());
             // the suite's own HTTP endpoints live on loopback; the address guard itself is tested in the executor
             env.put("TASKMESH_ALLOW_PRIVATE_NETWORKS", "true");
