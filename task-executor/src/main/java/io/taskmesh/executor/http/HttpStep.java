@@ -22,17 +22,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The {@code http} step: method, URL, headers and body as templates; the output is
- * {@code {"status": ..., "body": ...}} with the body parsed when it is JSON. Redirects are not followed
- * (a redirect could lead past the address guard); a status outside 2xx fails the step with its reason.
+ * {@code {"status": ..., "body": ...}} with the body parsed when it is JSON. Redirects are followed up to five
+ * hops, each passing the address guard again, without credentials to another host; a status outside 2xx
+ * fails the step with its reason.
  */
 @ApplicationScoped
 public class HttpStep {
 
     private static final int MAX_BODY_IN_ERROR = 500;
+    private static final int MAX_REDIRECTS = 5;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     private final AddressGuard guard;
     private final Duration timeout;
@@ -83,12 +87,41 @@ public class HttpStep {
         }
         List<String> allowed = new ArrayList<>();
         limits.path("allowedDomains").forEach(d -> allowed.add(d.asText()));
-        try {
-            guard.check(uri, allowed);
-        } catch (AddressGuard.AddressRefused e) {
-            throw new StepFailure("url-refused", who + ": " + e.getMessage());
+        Map<String, String> sent = new LinkedHashMap<>(headers);
+        for (int hop = 0; ; hop++) {
+            try {
+                guard.check(uri, allowed);
+            } catch (AddressGuard.AddressRefused e) {
+                throw new StepFailure("url-refused", who + ": " + (hop == 0 ? "" : "redirected: ") + e.getMessage());
+            }
+            HttpResponse<String> response = exchange(who, method, uri, sent, body);
+            String location = response.headers().firstValue("Location").orElse(null);
+            if (!REDIRECTS.contains(response.statusCode()) || location == null) {
+                return output(who, method, uri, response);
+            }
+            if (hop == MAX_REDIRECTS) {
+                throw new StepFailure("http-failed", who + ": more than " + MAX_REDIRECTS + " redirects from " + url);
+            }
+            URI next;
+            try {
+                next = uri.resolve(location);
+            } catch (IllegalArgumentException e) {
+                throw new StepFailure("http-failed", who + ": " + uri + " redirected to a malformed URL");
+            }
+            // every hop passes the guard again; credentials never follow to another host
+            if (!String.valueOf(next.getHost()).equalsIgnoreCase(String.valueOf(uri.getHost()))) {
+                sent.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization") || h.equalsIgnoreCase("Cookie"));
+            }
+            int status = response.statusCode();
+            if (status == 303 || (status == 301 || status == 302) && !"GET".equals(method) && !"HEAD".equals(method)) {
+                method = "GET";
+                body = null;
+            }
+            uri = next;
         }
+    }
 
+    private HttpResponse<String> exchange(String who, String method, URI uri, Map<String, String> headers, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
         headers.forEach(request::header);
         if (body == null || body.isNull()) {
@@ -99,9 +132,8 @@ public class HttpStep {
             }
             request.method(method, HttpRequest.BodyPublishers.ofString(body.isTextual() ? body.asText() : body.toString()));
         }
-        HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new StepFailure("http-failed", who + ": " + method + " " + uri + " timed out after " + timeout);
         } catch (IOException e) {
@@ -110,6 +142,9 @@ public class HttpStep {
             Thread.currentThread().interrupt();
             throw new StepFailure("cancelled", who + " was interrupted");
         }
+    }
+
+    private static JsonNode output(String who, String method, URI uri, HttpResponse<String> response) {
         if (response.statusCode() < 200 || response.statusCode() > 299) {
             String text = response.body() == null ? "" : response.body();
             throw new StepFailure("http-failed", who + ": " + method + " " + uri + " answered "
