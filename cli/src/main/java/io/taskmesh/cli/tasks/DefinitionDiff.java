@@ -3,6 +3,7 @@ package io.taskmesh.cli.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskmesh.cli.output.Text;
+import io.taskmesh.events.ResultTypes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -43,13 +44,25 @@ final class DefinitionDiff {
     static JsonNode normalized(JsonNode definition) {
         if (definition instanceof ObjectNode object && object.has("resultSchema")) {
             ObjectNode copy = object.deepCopy();
-            copy.set("resultSchema", ResultTypes.expand(object.get("resultSchema")));
+            copy.set("resultSchema", expand(object.get("resultSchema")));
             return copy;
         }
         return definition;
     }
 
     /** In the order of the file's fields, then the fields the file no longer has. */
+    /**
+     * The JSON Schema the API stores for a result type; a shorthand it would refuse stays as written (it then
+     * counts as a change, and the API has the last word on it).
+     */
+    private static JsonNode expand(JsonNode type) {
+        try {
+            return ResultTypes.toSchema(type);
+        } catch (IllegalArgumentException notAShorthand) {
+            return type;
+        }
+    }
+
     static List<Change> between(JsonNode stored, JsonNode local) {
         JsonNode wanted = normalized(local);
         Set<String> fields = new LinkedHashSet<>();

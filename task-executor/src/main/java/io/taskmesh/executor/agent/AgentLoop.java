@@ -13,10 +13,13 @@ import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * An LLM agent carrying out one agent step, ControlFlow-style: it is given the task (objective, instructions,
@@ -145,19 +148,14 @@ public final class AgentLoop {
     private String useTool(String name, JsonNode arguments, Map<String, JsonNode> declared, JsonNode limits, Runnable fetch) {
         try {
             JsonNode output;
+            fetch.run();
             if (HTTP_REQUEST.equals(name)) {
-                fetch.run();
-                Map<String, String> headers = new LinkedHashMap<>();
-                arguments.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
                 output = http.send("tool " + name, arguments.path("method").asText("GET").toUpperCase(Locale.ROOT),
-                        arguments.path("url").asText(), headers, arguments.get("body"), limits);
+                        arguments.path("url").asText(), headers(arguments), arguments.get("body"), limits);
             } else {
                 JsonNode tool = declared.get(name);
-                fetch.run();
-                Map<String, String> headers = new LinkedHashMap<>();
-                tool.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
                 String method = tool.path("method").asText("POST").toUpperCase(Locale.ROOT);
-                output = http.send("tool " + name, method, tool.path("url").asText(), headers,
+                output = http.send("tool " + name, method, tool.path("url").asText(), headers(tool),
                         "GET".equals(method) || "HEAD".equals(method) ? null : arguments, limits);
             }
             String text = output.toString();
@@ -169,6 +167,12 @@ public final class AgentLoop {
             // the agent sees what went wrong and may try something else
             return "The tool failed: " + failure.getMessage();
         }
+    }
+
+    private static Map<String, String> headers(JsonNode holder) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        holder.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        return headers;
     }
 
     private static JsonNode arguments(JsonNode raw) {
@@ -237,29 +241,22 @@ public final class AgentLoop {
     }
 
     private static boolean isOffered(ArrayNode tools, String name) {
-        for (JsonNode tool : tools) {
-            if (name.equals(tool.path("function").path("name").asText())) {
-                return true;
-            }
-        }
-        return false;
+        return names(tools, n -> true).contains(name);
     }
 
     private static String offeredNames(ArrayNode tools) {
-        StringBuilder names = new StringBuilder();
-        tools.forEach(t -> names.append(names.isEmpty() ? "" : ", ").append(t.path("function").path("name").asText()));
-        return names.toString();
+        return String.join(", ", names(tools, n -> true));
     }
 
     private static String completionNames(ArrayNode tools) {
-        StringBuilder names = new StringBuilder();
-        tools.forEach(t -> {
-            String name = t.path("function").path("name").asText();
-            if (SUCCEED.equals(name) || FAIL.equals(name)) {
-                names.append(names.isEmpty() ? "" : " or ").append(name);
-            }
-        });
-        return names.toString();
+        return String.join(" or ", names(tools, n -> SUCCEED.equals(n) || FAIL.equals(n)));
+    }
+
+    private static List<String> names(ArrayNode tools, Predicate<String> which) {
+        List<String> names = new ArrayList<>();
+        tools.forEach(t -> names.add(t.path("function").path("name").asText()));
+        names.removeIf(which.negate());
+        return names;
     }
 
     private static String systemPrompt(AgentSpec agent, ArrayNode tools) {

@@ -3,6 +3,7 @@ package io.taskmesh.api.task.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
+import io.taskmesh.events.ResultTypes;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.platform.expression.Expressions;
 import io.taskmesh.platform.problem.Problem.FieldError;

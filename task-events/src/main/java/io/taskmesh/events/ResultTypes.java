@@ -1,8 +1,9 @@
-package io.taskmesh.api.task.validation;
+package io.taskmesh.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
  * The result types users write in ControlFlow's and KaibanJS's way, turned into the JSON Schema the
  * platform checks results against: {@code "integer"}, {@code "list[string]"}, a list of choices like
  * {@code ["book","movie","album"]}, an annotated {@code "string: a title of at most ten words"}.
- * A JSON Schema object is kept as it is.
+ * A JSON Schema object is kept as it is. task-api stores what this gives; the client expands a file's
+ * shorthands the same way to tell whether it differs from what is stored.
  */
 public final class ResultTypes {
 
@@ -54,7 +56,7 @@ public final class ResultTypes {
             schema.put("description", annotated.group(2).trim());
             return schema;
         }
-        String lower = text.toLowerCase();
+        String lower = text.toLowerCase(Locale.ROOT);
         String alias = switch (lower) {
             case "str", "text" -> "string";
             case "int" -> "integer";
