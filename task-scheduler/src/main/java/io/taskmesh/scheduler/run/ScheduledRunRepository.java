@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.LockMode;
@@ -25,5 +26,13 @@ public class ScheduledRunRepository implements PanacheRepositoryBase<ScheduledRu
             }
             return query.setMaxResults(CLAIM_BATCH).setLockMode(LockMode.UPGRADE_SKIPLOCKED).getResultList();
         });
+    }
+
+    /**
+     * The run, locked until the caller's transaction ends: the events, commands and supervision of one run
+     * are applied one after the other, whichever consumer, thread or replica handles them.
+     */
+    public Uni<ScheduledRun> lock(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 }

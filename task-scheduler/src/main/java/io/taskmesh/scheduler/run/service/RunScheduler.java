@@ -144,7 +144,7 @@ public class RunScheduler {
     @WithTransaction
     @WithSpan("RunScheduler.decide")
     public Uni<Void> decide(String type, RunCommand command) {
-        return runs.findById(UUID.fromString(command.runId())).chain(run -> {
+        return runs.lock(UUID.fromString(command.runId())).chain(run -> {
             if (run == null || !run.tenant.equals(command.tenant())) {
                 LOG.infof("%s for unknown run %s ignored", type, command.runId());
                 return Uni.createFrom().voidItem();
@@ -172,7 +172,7 @@ public class RunScheduler {
     /** Records how far a run got, from any service's event, so the scheduler's next event follows it. */
     @WithTransaction
     public Uni<Void> observe(RunEvent event) {
-        return runs.findById(UUID.fromString(event.runId())).invoke(run -> {
+        return runs.lock(UUID.fromString(event.runId())).invoke(run -> {
             if (run == null || event.seq() <= run.seq) {
                 return;
             }
