@@ -86,11 +86,11 @@ class HumanValidationIT {
         as("alice").post(Platform.api() + "/api/v1/runs/" + runId + "/validate").then().statusCode(409);
         as("alice").contentType(ContentType.JSON).body("{}")
                 .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(422)
-                .body("errors[0].field", equalTo("content"));
+                .body("errors[0].field", equalTo("answer"));
         as("vera").contentType(ContentType.JSON).body("{\"content\":\"Lyon\"}")
                 .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(403);
 
-        as("alice").contentType(ContentType.JSON).body("{\"content\":\"Lyon\"}")
+        as("alice").contentType(ContentType.JSON).body("{\"answer\":\"Lyon\"}")
                 .post(Platform.api() + "/api/v1/runs/" + runId + "/answer").then().statusCode(200);
         awaitStatus(runId, "SUCCEEDED", 1);
         as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then()

@@ -18,7 +18,7 @@ public final class Tokens {
         return url == null || url.isBlank() ? "http://127.0.0.1:8180" : url;
     }
 
-    /** A token for one of the realm's local users (alice, bob, vera, admin), whose password is the user name. */
+    /** A token for one of the realm's local users (alice, bob, vera, arthur, otto, admin), whose password is the user name. */
     public static String of(String user) {
         return CACHE.computeIfAbsent(user, u -> given()
                 .formParam("grant_type", "password")

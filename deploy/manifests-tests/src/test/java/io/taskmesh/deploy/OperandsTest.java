@@ -56,7 +56,7 @@ class OperandsTest {
         }
         JsonNode imported = Repo.yaml(REALM_IMPORT).path("spec").path("realm");
         assertThat(imported).as("%s differs from deploy/keycloak/taskmesh-realm.json; regenerate it with "
-                + "/tmp/mvn.sh test -pl deploy/manifests-tests -Dtaskmesh.regenerate=true", REALM_IMPORT).isEqualTo(realm);
+                + "./mvnw test -pl deploy/manifests-tests -Dtaskmesh.regenerate=true", REALM_IMPORT).isEqualTo(realm);
         JsonNode kc = Rendered.overlay("base").get("KeycloakRealmImport", "taskmesh-realm");
         assertThat(kc.path("spec").path("keycloakCRName").asText()).isEqualTo("taskmesh-keycloak");
         Rendered.overlay("base").get("Keycloak", "taskmesh-keycloak");

@@ -87,7 +87,7 @@ class PrometheusTest {
             Files.writeString(Repo.path(RULE), header + writer.writeValueAsString(rule));
         }
         assertThat(Repo.yaml(RULE).path("spec")).as("%s differs from deploy/prometheus/alerts.yml; regenerate it with "
-                + "/tmp/mvn.sh test -pl deploy/manifests-tests -Dtaskmesh.regenerate=true", RULE).isEqualTo(alerts);
+                + "./mvnw test -pl deploy/manifests-tests -Dtaskmesh.regenerate=true", RULE).isEqualTo(alerts);
         assertThat(Rendered.overlay("overlays/prod").find("PrometheusRule", "taskmesh")).isPresent();
     }
 }

@@ -40,6 +40,19 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, e.getMessage()), uri);
     }
 
+    /** A caller whose roles do not allow the call: a problem body, never a bare status. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return respond(Problem.of(403, "Forbidden", "your roles do not allow this call"), uri);
+    }
+
+    /** A call without valid credentials, refused by an endpoint's role check: the bearer challenge with a problem body. */
+    @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        Response problem = respond(Problem.of(401, "Unauthorized", "this call needs a bearer token"), uri);
+        return Response.fromResponse(problem).header("WWW-Authenticate", "Bearer").build();
+    }
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
         String id = java.util.UUID.randomUUID().toString();

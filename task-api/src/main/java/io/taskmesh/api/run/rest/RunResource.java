@@ -27,7 +27,11 @@ public class RunResource {
     static final String OPERATORS = "task-operator";
     static final String ADMIN = "taskmesh-admin";
 
-    /** The body of feedback and of an answer. */
+    /** The body of an answer: {@code answer}, or {@code content} as feedback has it. */
+    public record Answer(String answer, String content) {
+    }
+
+    /** The body of feedback. */
     public record Feedback(String content) {
     }
 
@@ -85,12 +89,13 @@ public class RunResource {
     @Path("/{id}/answer")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({OPERATORS, ADMIN})
-    public Uni<RunView> answer(@PathParam("id") String id, Feedback body) {
-        if (body == null || body.content() == null || body.content().isBlank()) {
+    public Uni<RunView> answer(@PathParam("id") String id, Answer body) {
+        String answer = body == null ? null : body.answer() != null ? body.answer() : body.content();
+        if (answer == null || answer.isBlank()) {
             throw ProblemException.invalid(422, "An answer needs content",
-                    List.of(new FieldError("content", "is required and not blank")));
+                    List.of(new FieldError("answer", "is required and not blank")));
         }
-        return service.decide(caller.caller(), parse(id), RunCommand.ANSWER, body.content()).map(RunView::of);
+        return service.decide(caller.caller(), parse(id), RunCommand.ANSWER, answer).map(RunView::of);
     }
 
     private static UUID parse(String id) {
