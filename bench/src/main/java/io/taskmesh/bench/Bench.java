@@ -79,6 +79,9 @@ public final class Bench {
                 if (scenario.equals("latency") || scenario.equals("all")) {
                     latency(platform);
                 }
+                if (scenario.equals("list")) {
+                    list(platform);
+                }
             }
         }
         report.put("loadAverage1mAtEnd", Machine.now().loadAverage1m());
@@ -270,6 +273,23 @@ public final class Bench {
         table.print(OUT);
         OUT.println("  milliseconds; 'not finished': runs sent in the window without an end within --drain "
                 + options.drainSeconds() + " s");
+    }
+
+    // ------------------------------------------------------------------ list
+
+    private void list(Platform platform) throws Exception {
+        progress("list: %,d runs in the table, %d calls of each list", options.runs(), options.samples());
+        RunList.Result result = new RunList(endpoints, platform, line -> progress("%s", line))
+                .measure(options.runs(), options.samples());
+        report.put("list", result);
+        Table table = new Table("Run lists with %,d runs of tenant %s in the table (%,d inserted in %.1f s), %d calls each, one at a time"
+                .formatted(result.runsInTable(), platform.tenant, result.inserted(), result.insertSeconds(), options.samples()),
+                "list (50 runs a page)", "runs on the page", "p50 ms", "p95 ms", "p99 ms", "max ms");
+        for (RunList.Query q : result.queries()) {
+            table.row(q.what(), q.items(), q.latency().p50(), q.latency().p95(), q.latency().p99(), q.latency().max());
+        }
+        table.print(OUT);
+        OUT.println("  through the API with a bearer token, from the request to the whole body read");
     }
 
     // ------------------------------------------------------------------ plumbing

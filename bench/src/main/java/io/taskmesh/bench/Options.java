@@ -22,13 +22,14 @@ record Options(
         int runTimeoutSeconds,
         int samples,
         int peerThreads,
+        int runs,
         String user,
         @JsonIgnore String password) {
 
-    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "all");
+    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "all");
 
     static final String USAGE = """
-            usage: bin/taskmesh bench <limits|throughput|peer|latency|all> [flags]
+            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|all> [flags]
 
               limits      what this machine can do at most: PostgreSQL commits/s (one small insert per
                           transaction, JDBC) and Kafka records/s produced with acks=all
@@ -37,7 +38,8 @@ record Options(
                           and the runs/s as a share of the limits (measured first, in the same run)
               peer        the same no-op job on db-scheduler, same PostgreSQL, same machine: side by side
               latency     runs started at fixed rates: trigger to RUNNING and to SUCCEEDED
-              all         the four, in that order
+              list        run lists with --runs runs in the table: latency of each list through the API
+              all         limits, throughput, peer and latency, in that order
 
             flags (defaults in brackets):
               --seconds N         measured time of each phase [60]
@@ -48,7 +50,9 @@ record Options(
               --limit-seconds N   measured time of each limit [10]
               --connections N     JDBC connections of the PostgreSQL limit (also measured with 1) [8]
               --peer-threads N    db-scheduler's executor threads [8, as the executor's concurrency]
-              --samples N         runs started one at a time for the peer's unloaded start latency [50]
+              --samples N         runs started one at a time for the peer's unloaded start latency, and
+                                  calls of each list in list [50]
+              --runs N            runs in the table for list (inserted for it, deleted after) [1000000]
               --drain N           seconds to wait for runs still in flight after a phase [30]
               --run-timeout N     seconds after which a run that did not finish counts as lost [60]
               --user U            Keycloak user that starts the runs [alice]
@@ -75,6 +79,7 @@ record Options(
         int runTimeout = 60;
         int samples = 50;
         int peerThreads = 8;
+        int runs = 1_000_000;
         String user = "alice";
         String password = null;
         for (int i = 1; i < args.length; i++) {
@@ -102,13 +107,14 @@ record Options(
                 case "--run-timeout" -> runTimeout = positive(flag, value);
                 case "--samples" -> samples = atLeastZero(flag, value);
                 case "--peer-threads" -> peerThreads = positive(flag, value);
+                case "--runs" -> runs = positive(flag, value);
                 case "--user" -> user = value;
                 case "--password" -> password = value;
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
         return new Options(scenario, seconds, warmup, rates, concurrency, limitSeconds, connections, via, drain,
-                runTimeout, samples, peerThreads, user, password == null ? user : password);
+                runTimeout, samples, peerThreads, runs, user, password == null ? user : password);
     }
 
     private static int positive(String flag, String value) {

@@ -67,6 +67,15 @@ final class TaskmeshApi {
         return id;
     }
 
+    /** A GET of the API that must answer 200, as JSON. */
+    JsonNode get(String path) {
+        HttpResponse<String> response = send(request(path).GET());
+        if (response.statusCode() != 200) {
+            throw refused("GET " + path, response);
+        }
+        return read(response.body());
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(api + path))
                 .timeout(Duration.ofSeconds(30))

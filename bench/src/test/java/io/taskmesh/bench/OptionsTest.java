@@ -34,6 +34,15 @@ class OptionsTest {
     }
 
     @Test
+    void theListScenarioTakesTheNumberOfRunsInTheTable() {
+        assertThat(Options.parse("list").runs()).isEqualTo(1_000_000);
+        Options o = Options.parse("list", "--runs", "20000", "--samples", "5");
+        assertThat(o.runs()).isEqualTo(20_000);
+        assertThat(o.samples()).isEqualTo(5);
+        assertThatThrownBy(() -> Options.parse("list", "--runs", "0")).hasMessageContaining("at least 1");
+    }
+
+    @Test
     void mistakesSayWhatIsWrong() {
         assertThatThrownBy(() -> Options.parse("speed")).hasMessageContaining("unknown scenario 'speed'");
         assertThatThrownBy(() -> Options.parse("peer", "--seconds")).hasMessageContaining("--seconds needs a value");

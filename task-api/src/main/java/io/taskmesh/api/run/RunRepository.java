@@ -52,7 +52,8 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
             params.put("to", filter.to());
         }
         if (filter.beforeAt() != null) {
-            query.append(" and (createdAt < :beforeAt or (createdAt = :beforeAt and id < :beforeId))");
+            // a row comparison, so that PostgreSQL starts the index scan at the cursor instead of filtering up to it
+            query.append(" and (createdAt, id) < (:beforeAt, :beforeId)");
             params.put("beforeAt", filter.beforeAt());
             params.put("beforeId", filter.beforeId());
         }
