@@ -16,15 +16,26 @@ public final class EventConsumers {
 
     private static final Logger LOG = Logger.getLogger(EventConsumers.class);
 
+    /**
+     * How long a record is retried before it goes to the dead-letter topic: well under the minute after which
+     * the Kafka connector gives up on a record it has not seen acknowledged and stops the whole channel.
+     */
+    static final Duration RETRY_FOR = Duration.ofSeconds(30);
+
     private EventConsumers() {
     }
 
     public static Uni<Void> handle(Message<?> message, Function<IncomingEvent, Uni<Void>> handler) {
+        return handle(message, handler, RETRY_FOR);
+    }
+
+    static Uni<Void> handle(Message<?> message, Function<IncomingEvent, Uni<Void>> handler, Duration retryFor) {
         return Uni.createFrom().deferred(() -> {
                     IncomingEvent event = IncomingEvent.of(message);
-                    return handler.apply(event)
+                    // each retry calls the handler again: it reads afresh what may have changed meanwhile
+                    return Uni.createFrom().deferred(() -> handler.apply(event))
                             .onFailure(t -> !(t instanceof MalformedEventException))
-                            .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(20);
+                            .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).expireIn(retryFor.toMillis());
                 })
                 .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
                 .onFailure().recoverWithUni(failure -> {
