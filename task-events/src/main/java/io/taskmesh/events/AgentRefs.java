@@ -22,6 +22,24 @@ public final class AgentRefs {
         return named == null || named.isMissingNode() || named.isNull();
     }
 
+    /**
+     * Whether a run of this task definition is carried out by an agent: a task without steps has one implicit
+     * agent step; a task of steps needs one only when a step's action is {@code agent}. Only then is the
+     * tenant's default agent (and the pool it may name) handed to the run.
+     */
+    public static boolean needsAgent(JsonNode definition) {
+        JsonNode steps = definition.path("steps");
+        if (!steps.isArray() || steps.isEmpty()) {
+            return true;
+        }
+        for (JsonNode step : steps) {
+            if ("agent".equals(step.path("action").asText())) {
+                return true;
+            }
+        }
+        return !wantsDefault(definition.get("agent"));
+    }
+
     /** The known agent's definition with the fields the task sets itself laid over it. */
     public static JsonNode over(JsonNode known, JsonNode named) {
         ObjectNode resolved = known.deepCopy();

@@ -106,7 +106,9 @@ public class RunService {
                     run.createdAt = now;
                     run.updatedAt = now;
                     // the run is handed the agent as it is now, so it never waits on the agent's announcement
-                    return agents.resolve(tenant, definition.path("agent")).chain(agent -> {
+                    Uni<JsonNode> resolved = AgentRefs.needsAgent(definition) ? agents.resolve(tenant, definition.path("agent"))
+                            : Uni.createFrom().item(definition.path("agent"));
+                    return resolved.chain(agent -> {
                         if (!AgentRefs.wantsDefault(agent)) {
                             ((ObjectNode) definition).set("agent", agent);
                         }

@@ -8,6 +8,7 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.AgentRefs;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.events.RunCommand;
@@ -290,7 +291,9 @@ public class RunScheduler {
      */
     private Uni<Void> sendRequest(ScheduledRun run) {
         ObjectNode definition = (ObjectNode) EventJson.readTree(run.definition);
-        return agents.resolve(run.tenant, definition.path("agent")).chain(agent -> {
+        Uni<JsonNode> resolved = AgentRefs.needsAgent(definition) ? agents.resolve(run.tenant, definition.path("agent"))
+                : Uni.createFrom().item(definition.path("agent"));
+        return resolved.chain(agent -> {
             if (agent != null && !agent.isMissingNode() && !agent.isNull()) {
                 definition.set("agent", agent);
             }
