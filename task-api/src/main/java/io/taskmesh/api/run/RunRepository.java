@@ -18,7 +18,16 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
      * of the previous page.
      */
     public record Filter(String task, List<RunStatus> statuses, Instant from, Instant to, Instant beforeAt,
-            UUID beforeId) {
+            UUID beforeId, Map<String, String> labels, List<UUID> taskIds) {
+
+        public Filter(String task, List<RunStatus> statuses, Instant from, Instant to, Instant beforeAt, UUID beforeId) {
+            this(task, statuses, from, to, beforeAt, beforeId, Map.of(), null);
+        }
+
+        /** The same filter with the wanted labels replaced by the tasks that carry them. */
+        public Filter ofTasks(List<UUID> ids) {
+            return new Filter(task, statuses, from, to, beforeAt, beforeId, Map.of(), ids);
+        }
     }
 
     /** A run of this tenant; another tenant's run is as absent as one that never existed. */
@@ -42,6 +51,10 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
         if (filter.statuses() != null && !filter.statuses().isEmpty()) {
             query.append(" and status in :statuses");
             params.put("statuses", filter.statuses());
+        }
+        if (filter.taskIds() != null) {
+            query.append(" and taskId in :taskIds");
+            params.put("taskIds", filter.taskIds());
         }
         if (filter.from() != null) {
             query.append(" and createdAt >= :from");

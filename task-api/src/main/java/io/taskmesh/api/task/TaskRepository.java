@@ -58,6 +58,14 @@ public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
         });
     }
 
+    /** The ids of the tenant's tasks (archived ones too) that carry every one of these labels. */
+    public Uni<List<UUID>> idsWithLabels(String tenant, Map<String, String> labels) {
+        String sql = "SELECT t.id FROM {h-schema}task t WHERE t.tenant = :tenant"
+                + " AND CAST(t.labels AS jsonb) @> CAST(CAST(:labels AS text) AS jsonb)";
+        return Panache.getSession().chain(session -> session.createNativeQuery(sql, UUID.class)
+                .setParameter("tenant", tenant).setParameter("labels", EventJson.write(labels)).getResultList());
+    }
+
     /** For each other non-archived task of the tenant, the names its current version links to. */
     public Uni<Map<String, Set<String>>> linksOfOthers(String tenant, String name) {
         String hql = "select t.name, v.definition from Task t, TaskVersion v where v.taskId = t.id "

@@ -15,7 +15,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -31,6 +33,9 @@ public class RunListParams {
 
     @QueryParam("is")
     String predicate;
+
+    @QueryParam("label")
+    List<String> label;
 
     @QueryParam("from")
     String from;
@@ -111,10 +116,20 @@ public class RunListParams {
                 errors.add(new FieldError("cursor", "is not a cursor this API gave out"));
             }
         }
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String l : label == null ? List.<String>of() : label) {
+            int eq = l.indexOf('=');
+            if (eq < 1) {
+                errors.add(new FieldError("label", "'" + l + "' is not key=value"));
+            } else {
+                labels.put(l.substring(0, eq), l.substring(eq + 1));
+            }
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(400, "The list parameters are not valid", errors);
         }
-        return new RunRepository.Filter(task, List.copyOf(statuses), fromAt, toAt, beforeAt, beforeId);
+        return new RunRepository.Filter(task, List.copyOf(statuses), fromAt, toAt, beforeAt, beforeId, Map.copyOf(labels),
+                null);
     }
 
     private static Instant instant(String field, String value, List<FieldError> errors) {

@@ -139,6 +139,11 @@ public class RunService {
 
     @WithSession
     public Uni<List<Run>> list(String tenant, RunRepository.Filter filter, int limit) {
+        if (!filter.labels().isEmpty()) {
+            return tasks.idsWithLabels(tenant, filter.labels()).chain(ids -> ids.isEmpty()
+                    ? Uni.createFrom().item(List.<Run>of())
+                    : list(tenant, filter.ofTasks(ids), limit));
+        }
         if (filter.task() == null) {
             return runs.search(tenant, filter, limit);
         }
