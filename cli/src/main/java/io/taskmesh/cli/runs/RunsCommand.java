@@ -50,6 +50,10 @@ public final class RunsCommand implements Runnable {
                 description = "ready, complete, incomplete, successful or failed")
         String predicate;
 
+        @Option(names = {"-l", "--label"}, paramLabel = "<key=value>",
+                description = "only the runs of tasks with this label (repeatable)")
+        List<String> labels;
+
         @Option(names = "--from", paramLabel = "<instant>", description = "created at or after, e.g. 2026-01-31T00:00:00Z")
         String from;
 
@@ -69,7 +73,7 @@ public final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             JsonNode page = context.api().get("/api/v1/runs", Query.of().add("task", task).addAll("status", statuses)
-                    .add("is", predicate).add("from", from).add("to", to).add("limit", limit).add("cursor", cursor));
+                    .addAll("label", labels).add("is", predicate).add("from", from).add("to", to).add("limit", limit).add("cursor", cursor));
             context.output().print(page, out -> {
                 Table table = RunViews.table();
                 page.path("items").forEach(run -> RunViews.row(table, run));
