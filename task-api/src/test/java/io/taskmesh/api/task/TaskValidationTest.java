@@ -58,13 +58,47 @@ class TaskValidationTest {
     }
 
     @Test
+    void eventTriggersNameAReadableTopicAndExpressionsThatCompile() {
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"On orders","triggers":[
+                  {"type":"event","eventType":"com.example.order.created.v1"},
+                  {"type":"event","topic":"orders/eu","eventType":"com.example.order.created.v1"},
+                  {"type":"event","topic":"taskmesh.run-events","eventType":"io.taskmesh.run.succeeded.v1"},
+                  {"type":"event","topic":"orders","eventType":"com.example.order.created.v1",
+                   "filter":"event.data.total >","inputsFrom":{"x":"event.data.(total)"}},
+                  {"type":"event","name":"orders","topic":"orders","eventType":"com.example.order.created.v1"},
+                  {"type":"event","name":"orders","topic":"orders-eu","eventType":"com.example.order.created.v1"},
+                  {"type":"schedule","cron":"0 9 * * *","topic":"orders","filter":"true"}]}""".formatted(uniqueName("events")))
+                .post("/api/v1/tasks").then().statusCode(422)
+                .body("errors.field", hasItems("triggers[0].topic", "triggers[1].topic", "triggers[2].topic",
+                        "triggers[3].filter", "triggers[3].inputsFrom.x", "triggers[5].name", "triggers[6].topic",
+                        "triggers[6].filter"))
+                .body("errors.find { it.field == 'triggers[0].topic' }.message", equalTo("is required"))
+                .body("errors.find { it.field == 'triggers[1].topic' }.message",
+                        org.hamcrest.Matchers.startsWith("is not a Kafka topic name"))
+                .body("errors.find { it.field == 'triggers[2].topic' }.message",
+                        org.hamcrest.Matchers.containsString("of the platform"))
+                .body("errors.find { it.field == 'triggers[6].topic' }.message",
+                        equalTo("is only for triggers of type event"))
+                .body("errors.field", org.hamcrest.Matchers.not(hasItem("triggers[4].name")));
+
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"On orders",
+                 "parameters":{"type":"object","properties":{"order":{"type":"string"}}},"triggers":[
+                  {"type":"event","name":"big-orders","topic":"events.orders_v2-eu","eventType":"com.example.order.created.v1",
+                   "filter":"event.data.total > 100 && event.source == 'urn:shop'","inputs":{"channel":"web"},
+                   "inputsFrom":{"order":"event.data.id"}}]}""".formatted(uniqueName("events")))
+                .post("/api/v1/tasks").then().statusCode(201);
+    }
+
+    @Test
     void aTaskShowsTheNextFireTimeOfEachTimeTriggerUntilItIsDeactivated() {
         String name = uniqueName("next");
         as("alice").contentType(ContentType.JSON).body("""
                 {"name":"%s","objective":"Daily","triggers":[
                   {"type":"schedule","name":"nine","cron":"0 9 * * *","timezone":"Europe/Paris"},
                   {"type":"once","at":"2020-01-01T00:00:00Z"},
-                  {"type":"event","eventType":"com.example.thing.v1"}]}""".formatted(name))
+                  {"type":"event","topic":"things","eventType":"com.example.thing.v1"}]}""".formatted(name))
                 .post("/api/v1/tasks").then().statusCode(201)
                 .body("triggers.name", equalTo(List.of("nine", "once#1", "event#2")))
                 .body("triggers[0].nextFireAt", org.hamcrest.Matchers.endsWith(":00:00Z"))

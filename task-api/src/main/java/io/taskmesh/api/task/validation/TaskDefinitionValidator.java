@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything that must hold before a task definition is stored: its shape (the task definition schema:
@@ -25,6 +26,9 @@ import java.util.Set;
 public class TaskDefinitionValidator {
 
     private static final JsonSchema DEFINITION_SCHEMA = JsonSchemas.load("io/taskmesh/api/task-definition.schema.json");
+    /** The fields only event triggers have. */
+    private static final List<String> EVENT_FIELDS = List.of("topic", "eventType", "filter", "inputsFrom");
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /** The definition as it will be stored (result type shorthands turned into JSON Schema), or what is wrong. */
     public record Validated(ObjectNode definition, List<FieldError> errors) {
@@ -58,8 +62,10 @@ public class TaskDefinitionValidator {
         }
         JsonNode triggers = definition.get("triggers");
         if (triggers != null && triggers.isArray()) {
+            Set<String> eventTriggerNames = new HashSet<>();
             for (int i = 0; i < triggers.size(); i++) {
                 checkTrigger(triggers.get(i), "triggers[" + i + "]", errors);
+                checkEventTrigger(triggers.get(i), "triggers[" + i + "]", eventTriggerNames, errors);
             }
         }
         return new Validated(definition, errors.stream().distinct().toList());
@@ -111,9 +117,46 @@ public class TaskDefinitionValidator {
                 // reported above
             }
         }
+    }
+
+    /**
+     * An event trigger reads a Kafka topic other than the platform's own (which carry every tenant's runs),
+     * and its filter and mappings compile; the fields of event triggers belong to them only. The scheduler
+     * checks the topic again before it subscribes (EventTriggerSpec).
+     */
+    private static void checkEventTrigger(JsonNode trigger, String at, Set<String> names, List<FieldError> errors) {
+        if (!"event".equals(trigger.path("type").asText())) {
+            for (String field : EVENT_FIELDS) {
+                if (trigger.has(field)) {
+                    errors.add(new FieldError(at + "." + field, "is only for triggers of type event"));
+                }
+            }
+            return;
+        }
+        JsonNode topic = trigger.get("topic");
+        if (topic != null && topic.isTextual()) {
+            String problem = topicProblem(topic.asText());
+            if (problem != null) {
+                errors.add(new FieldError(at + ".topic", problem));
+            }
+        }
+        if (trigger.path("name").isTextual() && !names.add(trigger.get("name").asText())) {
+            errors.add(new FieldError(at + ".name", "another event trigger is named '" + trigger.get("name").asText()
+                    + "': the name identifies the trigger, and the events it fired on, across versions"));
+        }
         checkExpression(trigger.get("filter"), at + ".filter", errors);
         trigger.path("inputsFrom").properties().forEach(e ->
                 checkExpression(e.getValue(), at + ".inputsFrom." + e.getKey(), errors));
+    }
+
+    private static String topicProblem(String topic) {
+        if (!KAFKA_TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            return "is not a Kafka topic name: at most 249 letters, digits, '.', '_' and '-'";
+        }
+        if (topic.startsWith("taskmesh.") || topic.startsWith("__")) {
+            return "names a topic of the platform or of Kafka itself, which triggers may not read";
+        }
+        return null;
     }
 
     private static void checkSchema(JsonNode definition, String field, List<FieldError> errors) {
