@@ -36,6 +36,8 @@ import org.jboss.logging.Logger;
 public class RunWorker {
 
     private static final Logger LOG = Logger.getLogger(RunWorker.class);
+    /** The run events that stop a run wherever it runs. */
+    private static final Set<String> STOPS = Set.of(RunStatus.CANCELLED.eventType(), RunStatus.TIMED_OUT.eventType());
 
     private final StepRunner steps;
     private final MutinyEmitter<String> events;
@@ -66,9 +68,9 @@ public class RunWorker {
     @Incoming("run-stops")
     public Uni<Void> onRunEvent(Message<String> message) {
         return EventConsumers.handle(message, incoming -> {
-            RunEvent event = incoming.data(RunEvent.class);
-            if (event.status() == RunStatus.CANCELLED || event.status() == RunStatus.TIMED_OUT) {
-                slots.stop(event.runId());
+            // every run event passes by; only the two that stop a run are read (by their CloudEvent type)
+            if (STOPS.contains(incoming.type())) {
+                slots.stop(incoming.data(RunEvent.class).runId());
             }
             return Uni.createFrom().voidItem();
         });
