@@ -16,6 +16,13 @@ public final class Topics {
 
     public static final String DLQ_SUFFIX = ".dlq";
 
+    /**
+     * Records of the topics event triggers read (topics named in task definitions, not by the platform) that
+     * could not be taken: not a CloudEvent, or failing past retries. The source topic, partition and offset are
+     * in the {@code dead-letter-topic}, {@code -partition} and {@code -offset} headers.
+     */
+    public static final String EVENT_TRIGGERS_DLQ = "taskmesh.event-triggers.dlq";
+
     public static final java.util.List<String> ALL =
             java.util.List.of(TASK_DEFINITIONS, RUN_COMMANDS, RUN_REQUESTS, RUN_EVENTS, RUN_CONTROL);
 

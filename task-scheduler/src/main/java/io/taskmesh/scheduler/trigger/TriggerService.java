@@ -10,6 +10,7 @@ import io.taskmesh.events.TaskDefinitionChanged;
 import io.taskmesh.platform.schedule.TriggerSpec;
 import io.taskmesh.scheduler.run.service.RunMetrics;
 import io.taskmesh.scheduler.run.service.RunScheduler;
+import io.taskmesh.scheduler.trigger.event.EventTriggerService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,9 +24,10 @@ import org.hibernate.LockMode;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the time triggers of active tasks and fires them. Next fire times are stored, never only held in
- * memory; due triggers are claimed with {@code FOR UPDATE SKIP LOCKED} and every (trigger, fire time) is
- * recorded under a primary key, so several scheduler replicas fire each fire time exactly once.
+ * Keeps the triggers of active tasks (event triggers through {@link EventTriggerService}) and fires the time
+ * triggers. Next fire times are stored, never only held in memory; due triggers are claimed with
+ * {@code FOR UPDATE SKIP LOCKED} and every (trigger, fire time) is recorded under a primary key, so several
+ * scheduler replicas fire each fire time exactly once.
  */
 @ApplicationScoped
 public class TriggerService {
@@ -35,10 +37,12 @@ public class TriggerService {
 
     private final RunScheduler runs;
     private final RunMetrics metrics;
+    private final EventTriggerService eventTriggers;
 
-    public TriggerService(RunScheduler runs, RunMetrics metrics) {
+    public TriggerService(RunScheduler runs, RunMetrics metrics, EventTriggerService eventTriggers) {
         this.runs = runs;
         this.metrics = metrics;
+        this.eventTriggers = eventTriggers;
     }
 
     /**
@@ -78,6 +82,7 @@ public class TriggerService {
                     }
                     return session.createMutationQuery("delete from TimeTrigger where taskId = :task")
                             .setParameter("task", namesake.taskId).executeUpdate()
+                            .chain(() -> eventTriggers.removeOf(session, namesake.taskId))
                             .chain(() -> session.remove(namesake)).chain(session::flush).replaceWith(true);
                 });
     }
@@ -93,7 +98,8 @@ public class TriggerService {
         task.definition = change.definition().toString();
         task.changedAt = change.changedAt();
         Uni<Void> stored = known != null ? Uni.createFrom().voidItem() : session.persist(task);
-        return stored.chain(session::flush).chain(() -> reconcile(session, task, change.definition()));
+        return stored.chain(session::flush).chain(() -> reconcile(session, task, change.definition()))
+                .chain(() -> eventTriggers.reconcile(session, task, change.definition()));
     }
 
     private Uni<Void> reconcile(org.hibernate.reactive.mutiny.Mutiny.Session session, KnownTask task, JsonNode definition) {

@@ -198,4 +198,25 @@ class TriggerTest {
             assertThat(started.getFirst().origin()).startsWith("event:");
         }
     }
+
+    @Test
+    void anExternalProducerMayAlsoSendTheRunCommandAsAStructuredCloudEvent() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String name = "structured-" + taskId.substring(0, 8);
+        define(taskId, name, 1, "active", "[]");
+        awaitKnown(taskId);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS)) {
+            String id = UUID.randomUUID().toString();
+            KafkaProbe.publish(Topics.RUN_COMMANDS, name, """
+                    {"specversion":"1.0","id":"%s","source":"urn:example:shop","type":"%s",
+                     "datacontenttype":"application/json","data":{"tenant":"acme","task":"%s","inputs":{"n":4}}}"""
+                    .formatted(id, io.taskmesh.events.RunCreateCommand.TYPE, name),
+                    java.util.Map.of("content-type", "application/cloudevents+json; charset=UTF-8"));
+            probe.await(e -> !firstEvents(probe, name).isEmpty(), Duration.ofSeconds(30));
+            RunEvent started = firstEvents(probe, name).getFirst();
+            assertThat(started.status()).isEqualTo(RunStatus.QUEUED);
+            assertThat(started.inputs().get("n").asInt()).isEqualTo(4);
+            assertThat(started.origin()).isEqualTo("event:" + id);
+        }
+    }
 }

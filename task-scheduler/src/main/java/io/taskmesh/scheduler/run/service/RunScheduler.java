@@ -101,6 +101,12 @@ public class RunScheduler {
      */
     public Uni<Boolean> create(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
             String origin) {
+        return create(tenant, task, version, definition, inputs, runId, origin, null);
+    }
+
+    /** As above; a {@code refusal} (say, a trigger that could not compute the inputs) makes the run FAILED at once. */
+    public Uni<Boolean> create(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
+            String origin, RunEvent.RunError refusal) {
         return runs.findById(runId).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().item(false);
@@ -119,11 +125,12 @@ public class RunScheduler {
             run.feedback = "[]";
             run.createdAt = now;
             run.updatedAt = now;
-            List<String> problems = origin == null ? List.of() : inputProblems(definition, inputs);
-            if (!problems.isEmpty()) {
-                return runs.persist(run).chain(() -> announce(run, RunStatus.FAILED, null,
-                        new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
-                                + String.join("; ", problems)), origin)).replaceWith(true);
+            List<String> problems = origin == null || refusal != null ? List.of() : inputProblems(definition, inputs);
+            RunEvent.RunError error = refusal != null ? refusal : problems.isEmpty() ? null
+                    : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
+                            + String.join("; ", problems));
+            if (error != null) {
+                return runs.persist(run).chain(() -> announce(run, RunStatus.FAILED, null, error, origin)).replaceWith(true);
             }
             return runs.persist(run).chain(() -> queueNextAttempt(run, origin)).replaceWith(true);
         });
