@@ -17,12 +17,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Topics and Kafka users as the code uses them: names from Topics, ACLs from each service's channels. */
 class KafkaManifestsTest {
 
+    /** The topics event triggers may read on Kubernetes, by prefix (docs/adr/0005-event-triggers.md). */
+    static final String EVENT_TRIGGER_TOPICS = "events.";
+
     static Set<String> expectedTopics() {
         Set<String> topics = new TreeSet<>();
         for (String topic : Topics.ALL) {
             topics.add(topic);
             topics.add(Topics.deadLetter(topic));
         }
+        topics.add(Topics.EVENT_TRIGGERS_DLQ);
         return topics;
     }
 
@@ -91,7 +95,8 @@ class KafkaManifestsTest {
 
     /**
      * Read on each incoming topic, Write on its dead-letter topic, each outgoing topic and each outbox topic
-     * (the run-request topics of agent pools by prefix).
+     * (the run-request topics of agent pools by prefix); for event triggers, Read on their topics and Write on
+     * their dead-letter topic.
      */
     static Set<String> expectedAcls(String service) throws Exception {
         Properties p = Repo.applicationProperties(service);
@@ -115,6 +120,11 @@ class KafkaManifestsTest {
         // run requests go to taskmesh.run-requests or to taskmesh.run-requests.<pool>: one prefix covers both
         if (Repo.writesRunRequestsOfPools(service)) {
             acls.add("topic:" + Topics.RUN_REQUESTS + ":prefix:Write");
+        }
+        // event triggers read the topics task definitions name: on Kubernetes those under events.
+        if (Repo.mentions(service, "Topics.EVENT_TRIGGERS_DLQ")) {
+            acls.add("topic:" + Topics.EVENT_TRIGGERS_DLQ + ":literal:Write");
+            acls.add("topic:" + EVENT_TRIGGER_TOPICS + ":prefix:Read");
         }
         // consumer groups are named after the service (kafka.group.id), live views add a suffix
         acls.add("group:" + service + ":prefix:Read");

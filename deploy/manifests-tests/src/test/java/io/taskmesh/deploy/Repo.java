@@ -125,6 +125,20 @@ final class Repo {
         return false;
     }
 
+    /** Whether the service's Java code contains {@code text}. */
+    static boolean mentions(String service, String text) {
+        try (var files = Files.walk(path(service + "/src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (Files.readString(file).contains(text)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return false;
+    }
+
     static Set<String> outboxTopicConstants(String service) {
         Set<String> constants = new LinkedHashSet<>();
         try (var files = Files.walk(path(service + "/src/main/java"))) {
