@@ -1,5 +1,6 @@
 package io.taskmesh.scheduler.trigger.event;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -72,6 +73,8 @@ public class EventTriggerConsumer {
 
     // the consumer thread's own state
     private KafkaProducer<byte[], byte[]> deadLetters;
+    private KafkaClientMetrics consumerMeters;
+    private KafkaClientMetrics deadLetterMeters;
     private Set<String> subscribed = Set.of();
     private Map<String, Instant> activeSince = Map.of();
     private final Map<String, Instant> refusedUntil = new HashMap<>();
@@ -146,6 +149,7 @@ public class EventTriggerConsumer {
         }
         closeConsumer();
         if (deadLetters != null) {
+            deadLetterMeters.close();
             deadLetters.close(Duration.ofSeconds(5));
         }
     }
@@ -163,14 +167,18 @@ public class EventTriggerConsumer {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         consumer = new KafkaConsumer<>(config);
+        consumerMeters = metrics.bind(consumer);
         subscribed = Set.of();
         nextRefresh = Instant.MIN;
         if (deadLetters == null) {
             Map<String, Object> producer = known(ProducerConfig.configNames());
+            // named as the channels' dead-letter producers, which the dead-letter alert watches
+            producer.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-dead-letter-topic-producer-event-triggers");
             producer.put(ProducerConfig.ACKS_CONFIG, "all");
             producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             deadLetters = new KafkaProducer<>(producer);
+            deadLetterMeters = metrics.bind(deadLetters);
         }
     }
 
@@ -190,6 +198,10 @@ public class EventTriggerConsumer {
         consumer = null;
         subscribed = Set.of();
         metrics.reading(0);
+        if (consumerMeters != null) {
+            consumerMeters.close();
+            consumerMeters = null;
+        }
         if (current != null) {
             try {
                 current.close(CloseOptions.timeout(Duration.ofSeconds(5)));

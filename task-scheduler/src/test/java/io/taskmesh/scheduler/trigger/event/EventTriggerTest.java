@@ -1,5 +1,6 @@
 package io.taskmesh.scheduler.trigger.event;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -190,7 +193,25 @@ class EventTriggerTest {
             assertThat(broken.headers()).containsEntry("ce_type", ORDER_CREATED);
 
             assertThat(awaitRun(probe, name, good).status()).isEqualTo(RunStatus.QUEUED);
+
+            // counted, and seen by the alert on dead-letter producers
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(sample(metrics, "taskmesh_trigger_events_total", "outcome=\"dead-lettered\"")).isGreaterThanOrEqualTo(2);
+            assertThat(sample(metrics, "taskmesh_trigger_events_total", "outcome=\"fired\"")).isGreaterThanOrEqualTo(1);
+            assertThat(sample(metrics, "kafka_producer_record_send_total",
+                    "client_id=\"kafka-dead-letter-topic-producer-event-triggers\"")).isGreaterThanOrEqualTo(2);
         }
+    }
+
+    /** The value of the first sample of {@code name} whose labels contain {@code labels}; NaN when absent. */
+    private static double sample(String metrics, String name, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            if (m.group(1) != null && m.group(1).contains(labels)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return Double.NaN;
     }
 
     @Test
