@@ -215,6 +215,19 @@ class EventTriggerTest {
     }
 
     @Test
+    void aNewerTaskUnderAKnownNameTakesOverTheEventTriggersOfTheOlderOne() throws Exception {
+        String name = "renamed-" + UUID.randomUUID().toString().substring(0, 8);
+        String older = UUID.randomUUID().toString();
+        String newer = UUID.randomUUID().toString();
+        String triggers = "[{\"type\":\"event\",\"topic\":\"%s\",\"eventType\":\"%s\"}]".formatted(topic(), ORDER_CREATED);
+        define(older, name, "active", triggers);
+        awaitEventTriggers(older, 1);
+        define(newer, name, "active", triggers);
+        awaitEventTriggers(newer, 1);
+        awaitEventTriggers(older, 0);
+    }
+
+    @Test
     void mappedInputsThatBreakTheParametersOrAnExpressionThatFailsOnTheEventMakeAFailedRunSayingWhy() throws Exception {
         String taskId = UUID.randomUUID().toString();
         String name = "refused-" + taskId.substring(0, 8);
