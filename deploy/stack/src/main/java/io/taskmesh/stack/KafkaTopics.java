@@ -34,6 +34,7 @@ public final class KafkaTopics {
             topics.add(topic);
             topics.add(new NewTopic(Topics.deadLetter(name), 1, (short) 1));
         }
+        topics.add(new NewTopic(Topics.EVENT_TRIGGERS_DLQ, 1, (short) 1));
         return topics;
     }
 
