@@ -13,8 +13,9 @@ class KafkaTopicsTest {
         var topics = KafkaTopics.desired(6);
 
         assertThat(topics).extracting(NewTopic::name)
-                .contains(Topics.RUN_EVENTS, "taskmesh.run-events.dlq", Topics.RUN_COMMANDS, "taskmesh.run-commands.dlq")
-                .hasSize(Topics.ALL.size() * 2);
+                .contains(Topics.RUN_EVENTS, "taskmesh.run-events.dlq", Topics.RUN_COMMANDS, "taskmesh.run-commands.dlq",
+                        Topics.EVENT_TRIGGERS_DLQ)
+                .hasSize(Topics.ALL.size() * 2 + 1);
         assertThat(topics).filteredOn(t -> t.name().equals(Topics.TASK_DEFINITIONS)).singleElement()
                 .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
         assertThat(topics).filteredOn(t -> t.name().equals(Topics.RUN_EVENTS)).singleElement()
