@@ -84,44 +84,74 @@ final class Platform {
             return;
         }
         started = true;
-        Path root = Path.of(System.getProperty("taskmesh.root", "..")).toAbsolutePath().normalize();
-        Path logs = root.resolve("e2e-tests/target/services");
-        Files.createDirectories(logs);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         skipBacklog();
         for (var service : SERVICES.entrySet()) {
-            Path jar = root.resolve(service.getKey()).resolve("target/quarkus-app/quarkus-run.jar");
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException("not built: " + jar);
-            }
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", jar.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(service.getKey() + ".log").toFile());
-            Map<String, String> env = builder.environment();
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(service.getValue()));
-            env.put("TASKMESH_DB_NAME", "taskmesh_e2e");
-            env.put("TASKMESH_GROUP_PREFIX", GROUP_PREFIX);
-            env.put("TASKMESH_API_BASE_URL", api());
-            // the suite's own HTTP endpoints live on loopback; the address guard itself is tested in the executor
-            env.put("TASKMESH_ALLOW_PRIVATE_NETWORKS", "true");
-            PROCESSES.add(builder.start());
+            PROCESSES.add(launch(service.getKey(), service.getValue(), service.getKey(), Map.of()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(Platform::stop, "platform-stop"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int index = 0;
         for (var service : SERVICES.entrySet()) {
-            URI ready = URI.create("http://127.0.0.1:" + service.getValue() + "/q/health/ready");
-            while (!isReady(http, ready)) {
-                int index = new ArrayList<>(SERVICES.keySet()).indexOf(service.getKey());
-                if (!PROCESSES.get(index).isAlive()) {
-                    throw new IllegalStateException(service.getKey() + " exited; see " + logs.resolve(service.getKey() + ".log"));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(service.getKey() + " not ready in 120 s; see " + logs);
-                }
-                Thread.sleep(300);
+            awaitReady(service.getKey(), service.getValue(), PROCESSES.get(index++), deadline);
+        }
+    }
+
+    /**
+     * One more instance of a service beside the suite's, as a second replica would run: same database, same
+     * consumer groups, its own HTTP port and log ({@code <name>.log}), and {@code properties} as system
+     * properties. Returns once it is ready; it is stopped with the others if it still runs when the suite ends.
+     */
+    static synchronized Process startInstance(String service, int port, String name, Map<String, String> properties)
+            throws Exception {
+        start();
+        Process process = launch(service, port, name, properties);
+        PROCESSES.add(process);
+        awaitReady(name, port, process, System.nanoTime() + Duration.ofSeconds(120).toNanos());
+        return process;
+    }
+
+    private static Path logs() throws IOException {
+        return Files.createDirectories(root().resolve("e2e-tests/target/services"));
+    }
+
+    private static Path root() {
+        return Path.of(System.getProperty("taskmesh.root", "..")).toAbsolutePath().normalize();
+    }
+
+    private static Process launch(String service, int port, String name, Map<String, String> properties)
+            throws IOException {
+        Path jar = root().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("not built: " + jar);
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logs().resolve(name + ".log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("TASKMESH_DB_NAME", "taskmesh_e2e");
+        env.put("TASKMESH_GROUP_PREFIX", GROUP_PREFIX);
+        env.put("TASKMESH_API_BASE_URL", api());
+        // the suite's own HTTP endpoints live on loopback; the address guard itself is tested in the executor
+        env.put("TASKMESH_ALLOW_PRIVATE_NETWORKS", "true");
+        return builder.start();
+    }
+
+    private static void awaitReady(String name, int port, Process process, long deadline) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        while (!isReady(http, ready)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + logs().resolve(name + ".log"));
             }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not ready in 120 s; see " + logs());
+            }
+            Thread.sleep(300);
         }
     }
 
