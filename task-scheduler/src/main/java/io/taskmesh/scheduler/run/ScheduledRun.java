@@ -67,6 +67,14 @@ public class ScheduledRun {
     /** When the current attempt runs out of time (maxDurationSeconds); null without a limit or once it ended. */
     public Instant deadline;
 
+    /** The run whose start expanded the graph this run is a node of (itself for the root); null outside graphs. */
+    @Column(name = "root_run_id")
+    public UUID rootRunId;
+
+    /** The run whose subtask this one is; null for a run that is nobody's subtask. */
+    @Column(name = "parent_run_id")
+    public UUID parentRunId;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

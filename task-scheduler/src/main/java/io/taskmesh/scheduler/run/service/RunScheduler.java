@@ -1,14 +1,11 @@
 package io.taskmesh.scheduler.run.service;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.taskmesh.events.AgentRefs;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.events.RunCommand;
@@ -16,16 +13,14 @@ import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
-import io.taskmesh.events.Topics;
-import io.taskmesh.outbox.Outbox;
 import io.taskmesh.platform.schema.JsonSchemas;
-import io.taskmesh.scheduler.agent.AgentDirectory;
+import io.taskmesh.scheduler.graph.GraphPlanner;
+import io.taskmesh.scheduler.graph.RunGraphs;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,20 +38,16 @@ public class RunScheduler {
 
     private static final Logger LOG = Logger.getLogger(RunScheduler.class);
     private static final RandomGenerator RANDOM = RandomGenerator.getDefault();
-    private static final TypeReference<List<RunRequest.Answer>> ANSWERS = new TypeReference<>() {
-    };
-    private static final TypeReference<List<RunRequest.Feedback>> FEEDBACK = new TypeReference<>() {
-    };
 
     private final ScheduledRunRepository runs;
-    private final Outbox outbox;
+    private final RunTransitions transitions;
+    private final RunGraphs graphs;
     private final RunMetrics metrics;
-    private final AgentDirectory agents;
 
-    public RunScheduler(ScheduledRunRepository runs, Outbox outbox, RunMetrics metrics, AgentDirectory agents) {
-        this.agents = agents;
+    public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics) {
         this.runs = runs;
-        this.outbox = outbox;
+        this.transitions = transitions;
+        this.graphs = graphs;
         this.metrics = metrics;
     }
 
@@ -95,7 +86,8 @@ public class RunScheduler {
     /**
      * Creates a run and queues its first attempt, unless a run with this id exists (then nothing happens).
      * A run the scheduler creates itself ({@code origin} set, e.g. a trigger) announces its inputs and origin
-     * with its first event; inputs that do not match the task's parameters make it FAILED at once.
+     * with its first event; inputs that do not match the task's parameters make it FAILED at once. A run of a
+     * task with subtasks or dependencies is expanded into its graph ({@link RunGraphs}).
      *
      * @return whether the run was created now
      */
@@ -130,9 +122,13 @@ public class RunScheduler {
                     : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
                             + String.join("; ", problems));
             if (error != null) {
-                return runs.persist(run).chain(() -> announce(run, RunStatus.FAILED, null, error, origin)).replaceWith(true);
+                return runs.persist(run).chain(() -> transitions.announce(run, RunStatus.FAILED, null, error, origin))
+                        .replaceWith(true);
             }
-            return runs.persist(run).chain(() -> queueNextAttempt(run, origin)).replaceWith(true);
+            if (GraphPlanner.isGraph(definition)) {
+                return graphs.expand(run, definition, origin).replaceWith(true);
+            }
+            return runs.persist(run).chain(() -> transitions.queueNextAttempt(run, origin)).replaceWith(true);
         });
     }
 
@@ -147,12 +143,12 @@ public class RunScheduler {
 
     /**
      * A person's decision: cancel, validate, feedback that sends the result back for revision, or the answer
-     * to the question a run awaits.
+     * to the question a run awaits. Cancelling a node of a run graph cancels its subtree (see {@link RunGraphs}).
      */
     @WithTransaction
     @WithSpan("RunScheduler.decide")
     public Uni<Void> decide(String type, RunCommand command) {
-        return runs.lock(UUID.fromString(command.runId())).chain(run -> {
+        return graphs.lock(UUID.fromString(command.runId())).chain(run -> {
             if (run == null || !run.tenant.equals(command.tenant())) {
                 LOG.infof("%s for unknown run %s ignored", type, command.runId());
                 return Uni.createFrom().voidItem();
@@ -164,10 +160,11 @@ public class RunScheduler {
             }
             return switch (type) {
                 case RunCommand.CANCEL -> run.status.isTerminal() && run.nextAttemptAt == null ? ignored(type, run)
-                        : announce(run, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",
+                        : transitions.announce(run, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",
                                 "cancelled by " + command.requestedBy()));
                 case RunCommand.VALIDATE -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
-                        : announce(run, RunStatus.VALIDATED, run.result == null ? null : EventJson.readTree(run.result), null);
+                        : transitions.announce(run, RunStatus.VALIDATED,
+                                run.result == null ? null : EventJson.readTree(run.result), null);
                 case RunCommand.FEEDBACK -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
                         : revise(run, new RunRequest.Feedback(command.content(), command.requestedBy(), Instant.now()));
                 case RunCommand.ANSWER -> run.status != RunStatus.AWAITING_INPUT || run.question == null ? ignored(type, run)
@@ -177,37 +174,48 @@ public class RunScheduler {
         });
     }
 
-    /** Records how far a run got, from any service's event, so the scheduler's next event follows it. */
+    /**
+     * Records how far a run got, from any service's event, so the scheduler's next event follows it; a node of a
+     * run graph that ended moves its graph on, whoever announced the end (the scheduler's own events included).
+     */
     @WithTransaction
     public Uni<Void> observe(RunEvent event) {
-        return runs.lock(UUID.fromString(event.runId())).invoke(run -> {
-            if (run == null || event.seq() <= run.seq) {
-                return;
+        return graphs.lock(UUID.fromString(event.runId())).chain(run -> {
+            if (run == null) {
+                return Uni.createFrom().voidItem();
             }
-            run.seq = event.seq();
-            if (run.status.canReach(event.status())) {
-                run.status = event.status();
-                run.attempt = Math.max(run.attempt, event.attempt());
-                if (event.result() != null) {
-                    run.result = event.result().toString();
-                }
-                run.question = event.status() == RunStatus.AWAITING_INPUT && event.details() != null
-                        ? event.details().path("question").asText(null) : null;
-                if (event.status().isTerminal() || event.status() == RunStatus.AWAITING_VALIDATION) {
-                    run.deadline = null;
-                }
-                if (event.status() == RunStatus.FAILED && event.attempt() == run.attempt) {
-                    RetryPolicy policy = RetryPolicy.of(EventJson.readTree(run.definition));
-                    if (policy.allowsAnotherAfter(run.attempt)) {
-                        run.nextAttemptAt = Instant.now().plus(policy.delayAfter(run.attempt, RANDOM));
-                    }
-                }
-                if (run.status.isTerminal() && run.nextAttemptAt == null) {
-                    metrics.finished(run.status);
+            apply(run, event);
+            return run.status == event.status() ? graphs.settle(run, event.error()) : Uni.createFrom().voidItem();
+        });
+    }
+
+    private void apply(ScheduledRun run, RunEvent event) {
+        if (event.seq() <= run.seq) {
+            return;
+        }
+        run.seq = event.seq();
+        if (run.status.canReach(event.status())) {
+            run.status = event.status();
+            run.attempt = Math.max(run.attempt, event.attempt());
+            if (event.result() != null) {
+                run.result = event.result().toString();
+            }
+            run.question = event.status() == RunStatus.AWAITING_INPUT && event.details() != null
+                    ? event.details().path("question").asText(null) : null;
+            if (event.status().isTerminal() || event.status() == RunStatus.AWAITING_VALIDATION) {
+                run.deadline = null;
+            }
+            if (event.status() == RunStatus.FAILED && event.attempt() == run.attempt) {
+                RetryPolicy policy = RetryPolicy.of(EventJson.readTree(run.definition));
+                if (policy.allowsAnotherAfter(run.attempt)) {
+                    run.nextAttemptAt = Instant.now().plus(policy.delayAfter(run.attempt, RANDOM));
                 }
             }
-            run.updatedAt = Instant.now();
-        }).replaceWithVoid();
+            if (run.status.isTerminal() && run.nextAttemptAt == null) {
+                metrics.finished(run.status);
+            }
+        }
+        run.updatedAt = Instant.now();
     }
 
     /**
@@ -215,19 +223,19 @@ public class RunScheduler {
      * stopped it finds its answer. Answered once: the question is cleared until the attempt asks another.
      */
     private Uni<Void> resume(ScheduledRun run, RunRequest.Answer answer) {
-        List<RunRequest.Answer> answers = new ArrayList<>(read(run.answers, ANSWERS, run));
+        List<RunRequest.Answer> answers = new ArrayList<>(RunTransitions.answers(run));
         answers.add(answer);
         run.answers = EventJson.write(answers);
         run.question = null;
         run.updatedAt = Instant.now();
-        return sendRequest(run);
+        return transitions.sendRequest(run);
     }
 
     private Uni<Void> revise(ScheduledRun run, RunRequest.Feedback feedback) {
-        List<RunRequest.Feedback> history = new ArrayList<>(feedback(run));
+        List<RunRequest.Feedback> history = new ArrayList<>(RunTransitions.feedback(run));
         history.add(feedback);
         run.feedback = EventJson.write(history);
-        return announce(run, RunStatus.REVISE, null, null).chain(() -> queueNextAttempt(run, null));
+        return transitions.announce(run, RunStatus.REVISE, null, null).chain(() -> transitions.queueNextAttempt(run, null));
     }
 
     /** Starts the next attempt of every failed run whose backoff has passed (claimed, so once per replica set). */
@@ -237,7 +245,7 @@ public class RunScheduler {
         return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> {
             Uni<Void> all = Uni.createFrom().voidItem();
             for (ScheduledRun run : due) {
-                all = all.chain(() -> queueNextAttempt(run, null));
+                all = all.chain(() -> transitions.queueNextAttempt(run, null));
             }
             return all.replaceWith(due.size());
         });
@@ -251,83 +259,15 @@ public class RunScheduler {
                 List.of(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_INPUT)).chain(late -> {
                     Uni<Void> all = Uni.createFrom().voidItem();
                     for (ScheduledRun run : late) {
-                        all = all.chain(() -> announce(run, RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
+                        all = all.chain(() -> transitions.announce(run, RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
                                 "the run did not finish within its maxDurationSeconds")));
                     }
                     return all.replaceWith(late.size());
                 });
     }
 
-    /** QUEUED with the next attempt number, and the attempt's request for the executors. */
-    private Uni<Void> queueNextAttempt(ScheduledRun run, String origin) {
-        run.attempt += 1;
-        run.nextAttemptAt = null;
-        run.deadline = deadline(EventJson.readTree(run.definition), Instant.now());
-        return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> sendRequest(run));
-    }
-
-    private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error) {
-        return announce(run, status, result, error, null);
-    }
-
-    private Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error,
-            String origin) {
-        if (status.isTerminal()) {
-            run.deadline = null;
-            run.nextAttemptAt = null;
-            metrics.finished(status);
-        }
-        run.status = status;
-        run.question = null;
-        run.seq += 1;
-        run.updatedAt = Instant.now();
-        RunEvent event = new RunEvent(run.tenant, run.id.toString(), run.taskName, run.taskVersion, status, run.seq,
-                run.attempt, result, error, run.updatedAt, origin == null ? null : EventJson.readTree(run.inputs), origin);
-        return outbox.add(Topics.RUN_EVENTS, run.id.toString(), event.type(), run.id.toString(), event).replaceWithVoid();
-    }
-
     private static Uni<Void> ignored(String type, ScheduledRun run) {
         LOG.infof("%s ignored: run %s is %s", type, run.id, run.status);
         return Uni.createFrom().voidItem();
-    }
-
-    /**
-     * The request for the run's current attempt, with the feedback and answers it has so far and the agent its
-     * task names (or the tenant's default) resolved; on the executors' topic, or on that of the pool of external
-     * workers the agent names.
-     */
-    private Uni<Void> sendRequest(ScheduledRun run) {
-        ObjectNode definition = (ObjectNode) EventJson.readTree(run.definition);
-        Uni<JsonNode> resolved = AgentRefs.needsAgent(definition) ? agents.resolve(run.tenant, definition.path("agent"))
-                : Uni.createFrom().item(definition.path("agent"));
-        return resolved.chain(agent -> {
-            if (agent != null && !agent.isMissingNode() && !agent.isNull()) {
-                definition.set("agent", agent);
-            }
-            List<RunRequest.Feedback> feedback = feedback(run);
-            List<RunRequest.Answer> answers = read(run.answers, ANSWERS, run);
-            RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion, run.attempt,
-                    run.seq, definition, EventJson.readTree(run.inputs), run.deadline,
-                    feedback.isEmpty() ? null : feedback, answers.isEmpty() ? null : answers);
-            String topic = Topics.runRequests(definition.path("agent").path("pool").asText(null));
-            return outbox.add(topic, run.id.toString(), RunRequest.TYPE, run.id.toString(), request).replaceWithVoid();
-        });
-    }
-
-    private static List<RunRequest.Feedback> feedback(ScheduledRun run) {
-        return read(run.feedback, FEEDBACK, run);
-    }
-
-    private static <T> List<T> read(String json, TypeReference<List<T>> type, ScheduledRun run) {
-        try {
-            return EventJson.mapper().readValue(json, type);
-        } catch (Exception e) {
-            throw new IllegalStateException("run " + run.id + " has unreadable " + type.getType(), e);
-        }
-    }
-
-    static Instant deadline(JsonNode definition, Instant from) {
-        JsonNode limit = definition.path("limits").path("maxDurationSeconds");
-        return limit.isIntegralNumber() ? from.plus(Duration.ofSeconds(limit.asLong())) : null;
     }
 }
