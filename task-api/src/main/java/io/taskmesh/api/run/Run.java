@@ -59,6 +59,14 @@ public class Run {
     @Column(name = "requested_by", nullable = false)
     public String requestedBy;
 
+    /** A node of a run graph: the run whose subtask this one is. */
+    @Column(name = "parent_run_id")
+    public UUID parentRunId;
+
+    /** A node of a run graph: the ids of the runs it waits for, as a JSON array; null outside graphs. */
+    @Column(name = "dependency_run_ids", columnDefinition = "text")
+    public String dependencyRunIds;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

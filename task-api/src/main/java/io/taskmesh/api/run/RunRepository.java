@@ -15,18 +15,23 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
 
     /**
      * What a run list asks for; null fields do not filter. {@code beforeAt}/{@code beforeId} are the last run
-     * of the previous page.
+     * of the previous page; {@code parent} keeps the subtasks' runs of one run.
      */
     public record Filter(String task, List<RunStatus> statuses, Instant from, Instant to, Instant beforeAt,
-            UUID beforeId, Map<String, String> labels, List<UUID> taskIds) {
+            UUID beforeId, Map<String, String> labels, List<UUID> taskIds, UUID parent) {
 
         public Filter(String task, List<RunStatus> statuses, Instant from, Instant to, Instant beforeAt, UUID beforeId) {
-            this(task, statuses, from, to, beforeAt, beforeId, Map.of(), null);
+            this(task, statuses, from, to, beforeAt, beforeId, Map.of(), null, null);
+        }
+
+        public Filter(String task, List<RunStatus> statuses, Instant from, Instant to, Instant beforeAt,
+                UUID beforeId, Map<String, String> labels, List<UUID> taskIds) {
+            this(task, statuses, from, to, beforeAt, beforeId, labels, taskIds, null);
         }
 
         /** The same filter with the wanted labels replaced by the tasks that carry them. */
         public Filter ofTasks(List<UUID> ids) {
-            return new Filter(task, statuses, from, to, beforeAt, beforeId, Map.of(), ids);
+            return new Filter(task, statuses, from, to, beforeAt, beforeId, Map.of(), ids, parent);
         }
     }
 
@@ -37,6 +42,11 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
 
     public Uni<Run> findByIdempotencyKey(String tenant, String key) {
         return find("tenant = ?1 and idempotencyKey = ?2", tenant, key).firstResult();
+    }
+
+    /** The runs of the subtasks of {@code parent}, oldest first (a graph's nodes are all created together). */
+    public Uni<List<Run>> children(String tenant, UUID parent) {
+        return find("tenant = ?1 and parentRunId = ?2 order by createdAt, id", tenant, parent).list();
     }
 
     /** Newest first, keyed on (createdAt, id) so paging never skips or repeats a run; uses the tenant indexes. */
@@ -51,6 +61,10 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
         if (filter.statuses() != null && !filter.statuses().isEmpty()) {
             query.append(" and status in :statuses");
             params.put("statuses", filter.statuses());
+        }
+        if (filter.parent() != null) {
+            query.append(" and parentRunId = :parent");
+            params.put("parent", filter.parent());
         }
         if (filter.taskIds() != null) {
             query.append(" and taskId in :taskIds");

@@ -62,11 +62,13 @@ public class RunProjection {
     }
 
     /**
-     * A run the scheduler created itself (a trigger fired): the read model learns of it from its first event,
-     * which carries its inputs and origin. A task this service does not know leaves it unknown.
+     * A run the scheduler created itself (a trigger fired, a run graph was expanded): the read model learns of it
+     * from its first event, which carries its inputs and origin. A subtask defined inline belongs to the task whose
+     * definition holds it ({@code definedIn}). A task this service does not know leaves it unknown.
      */
     private Uni<Run> firstSight(RunEvent event) {
-        return tasks.findByName(event.tenant(), event.task()).chain(task -> {
+        String owner = event.definedIn() != null ? event.definedIn() : event.task();
+        return tasks.findByName(event.tenant(), owner).chain(task -> {
             if (task == null) {
                 return Uni.createFrom().nullItem();
             }
@@ -74,7 +76,7 @@ public class RunProjection {
             run.id = UUID.fromString(event.runId());
             run.tenant = event.tenant();
             run.taskId = task.id;
-            run.taskName = task.name;
+            run.taskName = event.task();
             run.taskVersion = event.version();
             run.status = RunStatus.PENDING;
             run.inputs = (event.inputs() == null ? EventJson.readTree("{}") : event.inputs()).toString();
@@ -123,6 +125,12 @@ public class RunProjection {
         }
         if (event.status().isTerminal()) {
             run.finishedAt = event.at();
+        }
+        if (event.parentRunId() != null) {
+            run.parentRunId = UUID.fromString(event.parentRunId());
+        }
+        if (event.dependencyRunIds() != null) {
+            run.dependencyRunIds = EventJson.write(event.dependencyRunIds());
         }
         return true;
     }

@@ -24,7 +24,8 @@ import java.util.UUID;
 /**
  * The query of a run list: {@code status} (repeatable), {@code is} one of ControlFlow's predicates
  * ({@code ready}, {@code complete}, {@code incomplete}, {@code successful}, {@code failed}), a creation time
- * range {@code from}/{@code to} (ISO-8601), and {@code cursor}/{@code limit} paging.
+ * range {@code from}/{@code to} (ISO-8601), {@code parent} (the runs of a run's subtasks), and
+ * {@code cursor}/{@code limit} paging.
  */
 public class RunListParams {
 
@@ -36,6 +37,9 @@ public class RunListParams {
 
     @QueryParam("label")
     List<String> label;
+
+    @QueryParam("parent")
+    String parent;
 
     @QueryParam("from")
     String from;
@@ -116,6 +120,14 @@ public class RunListParams {
                 errors.add(new FieldError("cursor", "is not a cursor this API gave out"));
             }
         }
+        UUID parentId = null;
+        if (parent != null) {
+            try {
+                parentId = UUID.fromString(parent);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("parent", "is not a run id"));
+            }
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         for (String l : label == null ? List.<String>of() : label) {
             int eq = l.indexOf('=');
@@ -129,7 +141,7 @@ public class RunListParams {
             throw ProblemException.invalid(400, "The list parameters are not valid", errors);
         }
         return new RunRepository.Filter(task, List.copyOf(statuses), fromAt, toAt, beforeAt, beforeId, Map.copyOf(labels),
-                null);
+                null, parentId);
     }
 
     private static Instant instant(String field, String value, List<FieldError> errors) {

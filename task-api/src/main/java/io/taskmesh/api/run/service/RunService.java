@@ -126,23 +126,34 @@ public class RunService {
         });
     }
 
-    /** A run with its feedback history. */
-    /** A run with its feedback history and what its latest attempt reported (steps, transcript), if any. */
-    public record Detailed(Run run, List<RunFeedback> feedback, RunAttemptDetail latest) {
+    /**
+     * A run with its feedback history, what its latest attempt reported (steps, transcript), if any, and the runs
+     * of its subtasks (null when not looked up).
+     */
+    public record Detailed(Run run, List<RunFeedback> feedback, RunAttemptDetail latest, List<Run> children) {
     }
 
     @WithSession
     public Uni<Detailed> get(String tenant, UUID id) {
         return find(tenant, id).chain(run -> feedback.history(run.id)
-                .chain(history -> details.latest(run.id).map(latest -> new Detailed(run, history, latest))));
+                .chain(history -> details.latest(run.id)
+                        .chain(latest -> runs.children(tenant, run.id)
+                                .map(children -> new Detailed(run, history, latest, children)))));
     }
 
     @WithSession
     public Uni<List<Run>> list(String tenant, RunRepository.Filter filter, int limit) {
+        // the subtasks of an unknown run are as absent as the run: 404
+        Uni<Void> parentKnown = filter.parent() == null ? Uni.createFrom().voidItem()
+                : find(tenant, filter.parent()).replaceWithVoid();
+        return parentKnown.chain(() -> listOf(tenant, filter, limit));
+    }
+
+    private Uni<List<Run>> listOf(String tenant, RunRepository.Filter filter, int limit) {
         if (!filter.labels().isEmpty()) {
             return tasks.idsWithLabels(tenant, filter.labels()).chain(ids -> ids.isEmpty()
                     ? Uni.createFrom().item(List.<Run>of())
-                    : list(tenant, filter.ofTasks(ids), limit));
+                    : listOf(tenant, filter.ofTasks(ids), limit));
         }
         if (filter.task() == null) {
             return runs.search(tenant, filter, limit);
@@ -201,7 +212,7 @@ public class RunService {
                     .chain(() -> audit.record(caller, action, AuditLog.Target.run(run.id.toString(), run.taskName,
                             run.taskVersion), content))
                     .chain(() -> feedback.history(run.id))
-                    .map(history -> new Detailed(run, history, null));
+                    .map(history -> new Detailed(run, history, null, null));
         });
     }
 
