@@ -51,8 +51,11 @@ public final class GraphPlanner {
             String parentKey, Map<String, Kind> needs) {
     }
 
-    /** The nodes, the root first, or why the run cannot start. */
-    public record Plan(List<Node> nodes, String error) {
+    /**
+     * The nodes, the root first, or why the run cannot start; {@code unknownTask} when that is a name no task of
+     * the tenant has (yet: its definition may still be on its way to the scheduler).
+     */
+    public record Plan(List<Node> nodes, String error, boolean unknownTask) {
     }
 
     private static final String ROOT_PARENT = "";
@@ -63,6 +66,7 @@ public final class GraphPlanner {
     private final Deque<Building> unresolved = new ArrayDeque<>();
     private String rootKey;
     private String error;
+    private boolean unknownTask;
 
     private GraphPlanner(Function<String, NamedTask> tasks, JsonNode inputs) {
         this.tasks = tasks;
@@ -127,7 +131,7 @@ public final class GraphPlanner {
                         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.needs))));
             }
         }
-        return error != null ? new Plan(List.of(), error) : new Plan(planned, null);
+        return error != null ? new Plan(List.of(), error, unknownTask) : new Plan(planned, null, false);
     }
 
     private static String key(String taskName) {
@@ -182,6 +186,7 @@ public final class GraphPlanner {
         }
         NamedTask task = tasks.apply(name);
         if (task == null) {
+            unknownTask = error == null;
             fail("there is no task named '" + name + "' (named in " + via + ")");
             return null;
         }

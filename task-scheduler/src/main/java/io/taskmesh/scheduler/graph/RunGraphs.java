@@ -15,6 +15,8 @@ import io.taskmesh.scheduler.run.service.RunTransitions;
 import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +42,9 @@ import org.jboss.logging.Logger;
 public class RunGraphs {
 
     private static final Logger LOG = Logger.getLogger(RunGraphs.class);
+    /** How long after its creation a run waits for the definition of a task its graph names. */
+    static final Duration DEFINITION_WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT_STEP = Duration.ofMillis(500);
 
     private final ScheduledRunRepository runs;
     private final RunLinkRepository links;
@@ -58,19 +63,42 @@ public class RunGraphs {
     }
 
     /**
-     * Expands a new run (not yet stored) into its graph, or makes it FAILED with {@code graph-invalid} when a task
-     * it names is unknown or inactive, the graph has a cycle, or a node's parameters refuse the run's inputs.
+     * Expands a new run into its graph, or makes it FAILED with {@code graph-invalid} when a task it names is
+     * inactive or archived, the graph has a cycle, or a node's parameters refuse the run's inputs. A task the
+     * scheduler has not heard of may be one defined a moment ago whose definition is still on its way: the run
+     * waits for it, PENDING, up to {@link #DEFINITION_WAIT} after its creation, tried again by the supervisor
+     * ({@link #expandWaiting}), before it fails.
+     *
+     * @param root the run, not yet stored
      */
     public Uni<Void> expand(ScheduledRun root, JsonNode definition, String origin) {
+        return expand(root, definition, origin, false);
+    }
+
+    /** Tries again to expand a run that waits for a definition (claimed by the supervisor, PENDING). */
+    public Uni<Void> expandWaiting(ScheduledRun root) {
+        return expand(root, EventJson.readTree(root.definition), null, true);
+    }
+
+    private Uni<Void> expand(ScheduledRun root, JsonNode definition, String origin, boolean stored) {
         return resolve(root.tenant, root.taskName, definition).chain(tasks -> {
             GraphPlanner.Plan plan = GraphPlanner.plan(root.taskName, root.taskVersion, definition,
                     EventJson.readTree(root.inputs), tasks::get);
+            Instant now = Instant.now();
+            Uni<Void> store = stored ? Uni.createFrom().voidItem() : runs.persist(root).replaceWithVoid();
+            if (plan.unknownTask() && now.isBefore(root.createdAt.plus(DEFINITION_WAIT))) {
+                root.nextAttemptAt = now.plus(WAIT_STEP);
+                // announced once, so that a read model that did not see it requested knows of it meanwhile
+                return stored ? Uni.createFrom().voidItem()
+                        : store.chain(() -> transitions.announce(root, RunStatus.PENDING, null, null, origin));
+            }
+            root.nextAttemptAt = null;
             if (plan.error() != null) {
                 LOG.infof("run %s of task %s cannot start: %s", root.id, root.taskName, plan.error());
-                return runs.persist(root).chain(() -> transitions.announce(root, RunStatus.FAILED, null,
+                return store.chain(() -> transitions.announce(root, RunStatus.FAILED, null,
                         new RunEvent.RunError("graph-invalid", plan.error()), origin));
             }
-            return create(root, plan, origin);
+            return create(root, plan, origin, stored);
         });
     }
 
@@ -104,7 +132,7 @@ public class RunGraphs {
                 });
     }
 
-    private Uni<Void> create(ScheduledRun root, GraphPlanner.Plan plan, String origin) {
+    private Uni<Void> create(ScheduledRun root, GraphPlanner.Plan plan, String origin, boolean stored) {
         Map<String, ScheduledRun> byKey = new HashMap<>();
         List<ScheduledRun> created = new ArrayList<>();
         for (GraphPlanner.Node node : plan.nodes()) {
@@ -125,7 +153,8 @@ public class RunGraphs {
                 made.add(link);
             });
         }
-        Uni<Void> work = runs.persist(created.stream()).chain(() -> links.persist(made.stream()));
+        Uni<Void> work = runs.persist(created.stream().filter(run -> !stored || run != root))
+                .chain(() -> links.persist(made.stream()));
         String nodeOrigin = "graph:" + root.id;
         for (GraphPlanner.Node node : plan.nodes()) {
             ScheduledRun run = byKey.get(node.key());

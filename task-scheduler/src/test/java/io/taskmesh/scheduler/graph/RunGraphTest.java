@@ -197,10 +197,18 @@ class RunGraphTest {
             assertThat(aSkipped.error().message()).contains("'" + b + "'").contains("SKIPPED");
             assertThat(statuses(probe, rootId)).containsExactly(RunStatus.PENDING, RunStatus.SKIPPED);
 
-            // a graph naming a task the tenant does not have never starts
+            // a graph naming a task the scheduler has not heard of waits a while for its definition, then fails
             String broken = start(a, "{\"name\":\"%s\",\"objective\":\"A\",\"dependsOn\":[\"%s\"]}".formatted(a, name("ghost")),
                     "{}");
+            String late = name("late");
+            String waiting = start(a, "{\"name\":\"%s\",\"objective\":\"A\",\"dependsOn\":[\"%s\"]}".formatted(a, late),
+                    "{}");
+            Thread.sleep(1500);
+            define(late, "{\"name\":\"%s\",\"objective\":\"Late\"}".formatted(late));
+            request(probe, nodes(probe, waiting, 2).get(late).runId());
+            assertThat(statuses(probe, waiting)).containsExactly(RunStatus.PENDING, RunStatus.PENDING);
             RunEvent failed = status(probe, broken, RunStatus.FAILED);
+            assertThat(Duration.between(nodes(probe, broken, 1).get(a).at(), failed.at())).isGreaterThan(Duration.ofSeconds(9));
             assertThat(failed.error().code()).isEqualTo("graph-invalid");
             assertThat(failed.error().message()).isEqualTo("there is no task named '%s' (named in the dependsOn of '%s')"
                     .formatted(name("ghost"), a));

@@ -238,14 +238,18 @@ public class RunScheduler {
         return transitions.announce(run, RunStatus.REVISE, null, null).chain(() -> transitions.queueNextAttempt(run, null));
     }
 
-    /** Starts the next attempt of every failed run whose backoff has passed (claimed, so once per replica set). */
+    /**
+     * Starts the next attempt of every failed run whose backoff has passed, and tries again to expand the graphs
+     * that wait for a definition (PENDING); claimed, so once per replica set.
+     */
     @WithTransaction
     @WithSpan("RunScheduler.retryDue")
     public Uni<Integer> retryDue(Instant now) {
         return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> {
             Uni<Void> all = Uni.createFrom().voidItem();
             for (ScheduledRun run : due) {
-                all = all.chain(() -> transitions.queueNextAttempt(run, null));
+                all = all.chain(() -> run.status == RunStatus.PENDING ? graphs.expandWaiting(run)
+                        : transitions.queueNextAttempt(run, null));
             }
             return all.replaceWith(due.size());
         });
