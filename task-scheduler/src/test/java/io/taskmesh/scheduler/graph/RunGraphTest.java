@@ -177,6 +177,28 @@ class RunGraphTest {
     }
 
     @Test
+    void aGraphStartedByATriggerExpandsLikeOneStartedThroughTheApi() throws Exception {
+        String d = name("d");
+        String r = name("r");
+        define(d, "{\"name\":\"%s\",\"objective\":\"D\"}".formatted(d));
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.RUN_REQUESTS)) {
+            define(r, """
+                    {"name":"%s","objective":"R","dependsOn":["%s"],
+                     "triggers":[{"type":"once","name":"soon","at":"%s"}]}""".formatted(r, d,
+                    Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+            RunEvent root = EventJson.read(probe.await(e -> e.topic().equals(Topics.RUN_EVENTS)
+                    && EventJson.read(e.value(), RunEvent.class).task().equals(r), WAIT).value(), RunEvent.class);
+            assertThat(root.status()).isEqualTo(RunStatus.PENDING);
+            assertThat(root.origin()).startsWith("trigger:soon@");
+            Map<String, RunEvent> nodes = nodes(probe, root.runId(), 2);
+            assertThat(root.dependencyRunIds()).containsExactly(nodes.get(d).runId());
+            execute(request(probe, nodes.get(d).runId()), RunStatus.SUCCEEDED, "3");
+            assertThat(request(probe, root.runId()).definition().path("context").path("dependencies").path(d).asInt())
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
     void aFailedNodeMakesItsDependentsSkippedTransitively() throws Exception {
         String d = name("d");
         String b = name("b");

@@ -24,9 +24,12 @@ class MetricsTest {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    /** The value of the first sample of {@code name} whose labels contain {@code labels}; NaN when absent. */
+    /**
+     * The value of the first sample of {@code name} whose labels contain {@code labels}; NaN when absent. A counter
+     * last incremented inside a traced span carries an OpenMetrics exemplar after its value ({@code # {trace_id=…}}).
+     */
     static double sample(String metrics, String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)( # .*)?$").matcher(metrics);
         while (m.find()) {
             if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {
                 return Double.parseDouble(m.group(2));
