@@ -25,6 +25,23 @@ class EventSchemasTest {
     }
 
     @Test
+    void aGraphNodesFirstEventCarriesItsLinksAndReadsBack() {
+        String parent = UUID.randomUUID().toString();
+        String dependency = UUID.randomUUID().toString();
+        RunEvent event = new RunEvent("acme", UUID.randomUUID().toString(), "fetch", 2, RunStatus.PENDING, 1, 0, null,
+                null, Instant.parse("2026-01-01T00:00:00Z"), JSON.objectNode(), "graph:" + parent, null, parent,
+                java.util.List.of(dependency), "report");
+
+        String json = EventJson.write(event);
+
+        assertThat(EventSchemas.violations(event.type(), EventJson.readTree(json))).isEmpty();
+        assertThat(EventSchemas.parse(event.type(), json, RunEvent.class)).isEqualTo(event);
+        var notAnId = EventJson.readTree(json).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) notAnId).putArray("dependencyRunIds").add(42);
+        assertThat(EventSchemas.violations(event.type(), notAnId)).anySatisfy(m -> assertThat(m).contains("dependencyRunIds"));
+    }
+
+    @Test
     void aRunEventWithoutTenantOrWithAnUnknownFieldIsMalformed() {
         var data = JSON.objectNode().put("runId", UUID.randomUUID().toString()).put("task", "t").put("version", 1)
                 .put("status", "RUNNING").put("seq", 2).put("attempt", 1).put("at", "2026-01-01T00:00:00Z")
