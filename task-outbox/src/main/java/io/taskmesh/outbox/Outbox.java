@@ -1,5 +1,6 @@
 package io.taskmesh.outbox;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
@@ -9,7 +10,8 @@ import java.util.UUID;
 
 /**
  * Adds events to the current transaction's outbox. Call it inside the transaction that makes the change
- * (e.g. within {@code @WithTransaction}); {@link OutboxRelay} publishes what was committed.
+ * (e.g. within {@code @WithTransaction}); {@link OutboxRelay} publishes what was committed, in the trace that
+ * was current here.
  */
 @ApplicationScoped
 public class Outbox {
@@ -24,6 +26,9 @@ public class Outbox {
         message.subject = subject;
         message.payload = data instanceof String s ? s : EventJson.write(data);
         message.createdAt = Instant.now();
+        OutboxTrace trace = OutboxTrace.of(Context.current());
+        message.traceParent = trace.traceParent();
+        message.traceState = trace.traceState();
         return Panache.getSession().chain(session -> session.persist(message)).replaceWith(message.id);
     }
 }

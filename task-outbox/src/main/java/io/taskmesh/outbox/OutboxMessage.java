@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * An event waiting to be published, stored in the same transaction as the change it announces. Each
- * service has its own {@code outbox} table in its own schema (see its Flyway migrations).
+ * service has its own {@code outbox} table in its own schema (see its Flyway migrations); the trace columns come
+ * with the outbox ({@code db/migration/R__outbox_trace_context.sql}).
  */
 @Entity
 @Table(name = "outbox")
@@ -35,4 +36,11 @@ public class OutboxMessage extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** W3C trace context of the transaction that stored it (see {@link OutboxTrace}); null when nothing was traced. */
+    @Column(name = "trace_parent")
+    public String traceParent;
+
+    @Column(name = "trace_state")
+    public String traceState;
 }

@@ -7,6 +7,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.taskmesh.platform.messaging.CloudEventMessages;
+import io.taskmesh.platform.messaging.EventTrace;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
  * acknowledged them, in one database transaction: a crash before the commit publishes them again
  * (at least once; consumers deduplicate on the CloudEvent id). Rows are claimed with
  * {@code FOR UPDATE SKIP LOCKED}, so several replicas relay side by side without publishing a row twice
- * while it is in flight.
+ * while it is in flight. Each event is sent in the trace of the transaction that stored it.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -38,7 +39,7 @@ public class OutboxRelay {
     private static final String CLAIM = """
             DELETE FROM %1$s.outbox WHERE id IN (
               SELECT id FROM %1$s.outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, topic, message_key, type, subject, payload, position""";
+            RETURNING id, topic, message_key, type, subject, payload, position, trace_parent, trace_state""";
 
     private final Pool pool;
     private final Vertx vertx;
@@ -120,9 +121,11 @@ public class OutboxRelay {
             claimed.sort(Comparator.comparingLong(r -> r.getLong("position")));
             List<Uni<Void>> sends = new ArrayList<>(claimed.size());
             for (Row row : claimed) {
-                sends.add(emitter.sendMessage(CloudEventMessages.of(source, row.getString("topic"),
+                // each event goes on with the trace of the transaction that stored it, not with the relay's
+                OutboxTrace trace = new OutboxTrace(row.getString("trace_parent"), row.getString("trace_state"));
+                sends.add(emitter.sendMessage(EventTrace.continuing(CloudEventMessages.of(source, row.getString("topic"),
                         row.getString("message_key"), row.getUUID("id").toString(), row.getString("type"),
-                        row.getString("subject"), row.getString("payload"))));
+                        row.getString("subject"), row.getString("payload")), trace.context())));
             }
             return Uni.join().all(sends).andFailFast().replaceWith(claimed.size());
         });

@@ -3,6 +3,7 @@ package io.taskmesh.executor.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.taskmesh.events.EventJson;
@@ -17,6 +18,7 @@ import io.taskmesh.executor.step.StepFailure;
 import io.taskmesh.executor.step.StepRunner;
 import io.taskmesh.platform.messaging.CloudEventMessages;
 import io.taskmesh.platform.messaging.EventConsumers;
+import io.taskmesh.platform.messaging.EventTrace;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Set;
@@ -59,7 +61,9 @@ public class RunWorker {
      */
     @Incoming("run-requests")
     public Uni<Void> onRequest(Message<String> message) {
-        return slots.acquire().invoke(() -> EventConsumers.handle(message, incoming -> execute(incoming.data(RunRequest.class)))
+        // the run goes on in the request's trace, on threads where it is not current by itself
+        Context trace = EventTrace.of(message);
+        return slots.acquire().invoke(() -> EventConsumers.handle(message, incoming -> execute(incoming.data(RunRequest.class), trace))
                 .onTermination().invoke(slots::release)
                 .subscribe().with(done -> { }, failure -> LOG.errorf(failure, "run request not handled")));
     }
@@ -76,7 +80,7 @@ public class RunWorker {
         });
     }
 
-    Uni<Void> execute(RunRequest request) {
+    Uni<Void> execute(RunRequest request, Context trace) {
         long seq = request.seq();
         if (!slots.take(request.runId() + "/" + request.attempt() + "/" + seq)) {
             // a redelivered request this executor already took: its side effects are not repeated
@@ -84,10 +88,11 @@ public class RunWorker {
                     request.attempt(), seq);
             return Uni.createFrom().voidItem();
         }
-        return publish(request, new Outcome(RunStatus.RUNNING, null, null, null), seq + 1)
-                .chain(() -> Uni.createFrom().completionStage(slots.run(request.runId(), () -> outcome(request))))
+        return publish(request, new Outcome(RunStatus.RUNNING, null, null, null), seq + 1, trace)
+                .chain(() -> Uni.createFrom().completionStage(slots.run(request.runId(),
+                        () -> EventTrace.within(trace, request.runId(), () -> outcome(request)))))
                 .chain(outcome -> slots.wasStopped(request.runId()) ? Uni.createFrom().voidItem()
-                        : publish(request, outcome, seq + 2));
+                        : publish(request, outcome, seq + 2, trace));
     }
 
     private record Outcome(RunStatus status, JsonNode result, RunEvent.RunError error, JsonNode details) {
@@ -138,14 +143,14 @@ public class RunWorker {
         return value == null || secrets.isEmpty() ? value : EventJson.readTree(Secrets.scrub(value.toString(), secrets));
     }
 
-    private Uni<Void> publish(RunRequest request, Outcome outcome, long seq) {
+    private Uni<Void> publish(RunRequest request, Outcome outcome, long seq, Context trace) {
         RunEvent event = new RunEvent(request.tenant(), request.runId(), request.task(), request.version(),
                 outcome.status(), seq, request.attempt(), outcome.result(), outcome.error(), Instant.now(), null, null,
                 outcome.details());
         // A stable id per (run, attempt, seq): a redelivered request republishes the same events, which
         // consumers recognise by their seq.
         String id = UUID.nameUUIDFromBytes((request.runId() + "/" + request.attempt() + "/" + seq).getBytes()).toString();
-        return events.sendMessage(CloudEventMessages.of(source, Topics.RUN_EVENTS, request.runId(), id, event.type(),
-                request.runId(), EventJson.write(event)));
+        return events.sendMessage(EventTrace.continuing(CloudEventMessages.of(source, Topics.RUN_EVENTS, request.runId(), id,
+                event.type(), request.runId(), EventJson.write(event)), trace));
     }
 }

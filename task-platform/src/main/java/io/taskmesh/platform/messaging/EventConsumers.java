@@ -10,7 +10,8 @@ import org.jboss.logging.Logger;
 /**
  * How every consumer treats a record: a malformed one is nacked at once (the channel's failure strategy
  * sends it to {@code <topic>.dlq} and the consumer goes on); a failure that may pass (database restart,
- * broker hiccup) is retried with backoff before it is given up on.
+ * broker hiccup) is retried with backoff before it is given up on. While an event of a run is handled, the run id is
+ * in the MDC of every log line ({@link LogContext}).
  */
 public final class EventConsumers {
 
@@ -31,16 +32,32 @@ public final class EventConsumers {
 
     static Uni<Void> handle(Message<?> message, Function<IncomingEvent, Uni<Void>> handler, Duration retryFor) {
         return Uni.createFrom().deferred(() -> {
-                    IncomingEvent event = IncomingEvent.of(message);
+                    IncomingEvent event;
+                    try {
+                        event = IncomingEvent.of(message);
+                    } catch (RuntimeException malformed) {
+                        return reject(message, malformed, null);
+                    }
+                    // every log line written while it is handled names its run and its trace
+                    LogContext log = LogContext.of(event.runId(), EventTrace.of(message));
                     // each retry calls the handler again: it reads afresh what may have changed meanwhile
-                    return Uni.createFrom().deferred(() -> handler.apply(event))
+                    return Uni.createFrom().deferred(() -> {
+                                try (LogContext.Entered entered = log.enter()) {
+                                    return handler.apply(event);
+                                }
+                            })
                             .onFailure(t -> !(t instanceof MalformedEventException))
-                            .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).expireIn(retryFor.toMillis());
-                })
-                .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("event rejected to the dead-letter topic: %s", failure.getMessage());
-                    return Uni.createFrom().completionStage(message.nack(failure));
+                            .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).expireIn(retryFor.toMillis())
+                            .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
+                            .onFailure().recoverWithUni(failure -> reject(message, failure, log))
+                            .onTermination().invoke(log::leave);
                 });
+    }
+
+    private static Uni<Void> reject(Message<?> message, Throwable failure, LogContext log) {
+        try (LogContext.Entered entered = log == null ? () -> { } : log.enter()) {
+            LOG.warnf("event rejected to the dead-letter topic: %s", failure.getMessage());
+        }
+        return Uni.createFrom().completionStage(message.nack(failure));
     }
 }

@@ -2,6 +2,7 @@ package io.taskmesh.platform.messaging;
 
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.taskmesh.events.EventSchemas;
+import io.taskmesh.events.EventTypes;
 import io.taskmesh.events.MalformedEventException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -17,6 +18,11 @@ public record IncomingEvent(String id, String type, String subject, String data)
         Object payload = message.getPayload();
         String data = payload == null ? null : payload.toString();
         return new IncomingEvent(ce.getId(), ce.getType(), ce.getSubject().orElse(null), data);
+    }
+
+    /** The run this event is about: the subject of every run event, command and request; null for any other event. */
+    public String runId() {
+        return type.startsWith(EventTypes.RUN_STATUS_PREFIX) ? subject : null;
     }
 
     /** The data as {@code recordType}, checked against the JSON Schema of this event's type. */

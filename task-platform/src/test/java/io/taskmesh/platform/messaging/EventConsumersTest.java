@@ -2,17 +2,25 @@ package io.taskmesh.platform.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.impl.DefaultIncomingCloudEventMetadata;
 import io.taskmesh.events.MalformedEventException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.MDC;
 import org.junit.jupiter.api.Test;
 
 class EventConsumersTest {
@@ -30,6 +38,41 @@ class EventConsumersTest {
             outcome.set("nacked: " + failure.getMessage());
             return CompletableFuture.completedFuture(null);
         });
+    }
+
+    /** A run's event consumed in a trace, as the Kafka connector hands it over. */
+    private Message<String> runEvent(SpanContext consumerSpan) {
+        var ce = new DefaultIncomingCloudEventMetadata<String>("1.0", "event-2", URI.create("urn:test"),
+                "io.taskmesh.run.started.v1", "application/json", null, "run-7", null, Map.of(), "{}");
+        return Message.of("{}", Metadata.of(ce, TracingMetadata.withCurrent(Context.root().with(Span.wrap(consumerSpan)))),
+                () -> CompletableFuture.completedFuture(null), failure -> CompletableFuture.completedFuture(null));
+    }
+
+    @Test
+    void everyLogLineWhileARunsEventIsHandledNamesTheRunAndTheTraceAndNoneAfter() {
+        SpanContext span = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                TraceFlags.getSampled(), TraceState.getDefault());
+        Map<String, Object> during = new HashMap<>();
+        EventConsumers.handle(runEvent(span), event -> {
+            for (String key : new String[] { "runId", "traceId", "spanId" }) {
+                during.put(key, MDC.get(key));
+            }
+            return Uni.createFrom().voidItem();
+        }).await().atMost(Duration.ofSeconds(5));
+        assertThat(during).containsEntry("runId", "run-7")
+                .containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736").containsEntry("spanId", "00f067aa0ba902b7");
+        assertThat(MDC.get("runId")).isNull();
+        assertThat(MDC.get("traceId")).isNull();
+    }
+
+    @Test
+    void anEventAboutNoRunPutsNoRunId() {
+        AtomicReference<Object> during = new AtomicReference<>("unset");
+        EventConsumers.handle(record(), event -> {
+            during.set(MDC.get("runId"));
+            return Uni.createFrom().voidItem();
+        }).await().atMost(Duration.ofSeconds(5));
+        assertThat(during.get()).isNull();
     }
 
     @Test
