@@ -13,6 +13,7 @@ import io.taskmesh.events.RunStatus;
 import io.taskmesh.platform.messaging.EventConsumers;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -30,25 +31,29 @@ public class RunProjection {
     private final RunFeedbackRepository feedback;
     private final TaskRepository tasks;
     private final RunAttemptDetailRepository details;
+    private final RunMeters meters;
 
     public RunProjection(RunRepository runs, RunFeedbackRepository feedback, TaskRepository tasks,
-            RunAttemptDetailRepository details) {
+            RunAttemptDetailRepository details, RunMeters meters) {
         this.runs = runs;
         this.feedback = feedback;
         this.tasks = tasks;
         this.details = details;
+        this.meters = meters;
     }
 
     @Incoming("run-events")
     public Uni<Void> onRunEvent(Message<String> message) {
         return EventConsumers.handle(message, incoming -> {
             RunEvent event = incoming.data(RunEvent.class);
+            AtomicReference<Run> changed = new AtomicReference<>();
             return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
                     .chain(run -> run != null || event.origin() == null ? Uni.createFrom().item(run) : firstSight(event))
                     .chain(run -> {
                         if (run == null || !apply(run, event)) {
                             return Uni.createFrom().voidItem();
                         }
+                        changed.set(run);
                         if (event.details() != null) {
                             return details.record(run.id, event.attempt(), event.details().toString());
                         }
@@ -57,7 +62,12 @@ public class RunProjection {
                         }
                         // an attempt that starts after feedback runs with it
                         return feedback.markProcessed(run.id, event.attempt()).replaceWithVoid();
-                    }));
+                    }))
+                    .invoke(() -> {
+                        if (changed.get() != null) {
+                            meters.changed(changed.get(), event.status(), event.at());
+                        }
+                    });
         });
     }
 
