@@ -2,6 +2,7 @@ package io.taskmesh.platform.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -27,6 +28,12 @@ public class ProblemMappers {
         List<Problem.FieldError> errors = field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, message));
         return respond(new Problem("about:blank", "Bad Request", 400, "The body is not valid JSON: " + message,
                 null, errors), uri);
+    }
+
+    /** JSON of the wrong shape for the body (an array, a string…): Quarkus's own mapper would answer a bare 400. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
     }
 
     @ServerExceptionMapper
