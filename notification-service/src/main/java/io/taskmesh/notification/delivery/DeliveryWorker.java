@@ -27,7 +27,6 @@ import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hibernate.LockMode;
 import org.jboss.logging.Logger;
 
 /**
@@ -88,17 +87,30 @@ public class DeliveryWorker {
                 .replaceWithVoid();
     }
 
+    /**
+     * The oldest due deliveries, at most as many per endpoint as may be in flight to it: a backlog at one
+     * endpoint (thousands of retries to one that refuses them) never fills the batch and starves the others.
+     */
+    private static final String DUE = """
+            SELECT * FROM {h-schema}delivery WHERE id IN (
+                SELECT id FROM (
+                    SELECT id, next_attempt_at,
+                           row_number() OVER (PARTITION BY endpoint ORDER BY next_attempt_at) AS place
+                    FROM {h-schema}delivery
+                    WHERE next_attempt_at <= :now AND NOT (endpoint = ANY(string_to_array(:busy, ',')))) ranked
+                WHERE place <= :perEndpoint ORDER BY next_attempt_at LIMIT :batch)
+            ORDER BY next_attempt_at
+            FOR UPDATE SKIP LOCKED""";
+
     private Uni<List<Claim>> claimDue() {
         Instant now = Instant.now();
-        Set<String> busy = limits.saturated();
-        String query = "from Delivery where nextAttemptAt <= :now"
-                + (busy.isEmpty() ? "" : " and endpoint not in :busy") + " order by nextAttemptAt";
+        // endpoints are host[:port]: no commas
+        String busy = String.join(",", limits.saturated());
         return Panache.getSession().chain(session -> {
-            var due = session.createSelectionQuery(query, Delivery.class).setParameter("now", now);
-            if (!busy.isEmpty()) {
-                due.setParameter("busy", busy);
-            }
-            return due.setMaxResults(batch).setLockMode(LockMode.UPGRADE_SKIPLOCKED).getResultList()
+            var due = session.createNativeQuery(DUE, Delivery.class).setParameter("now", now)
+                    .setParameter("busy", busy).setParameter("perEndpoint", limits.perEndpoint())
+                    .setParameter("batch", batch);
+            return due.getResultList()
                     .chain(deliveries -> {
                         if (deliveries.isEmpty()) {
                             return Uni.createFrom().item(List.<Claim>of());

@@ -27,6 +27,11 @@ public class EndpointLimits {
         this.perEndpoint = perEndpoint;
     }
 
+    /** How many sends one endpoint may have in flight from this instance. */
+    public int perEndpoint() {
+        return perEndpoint;
+    }
+
     public static String endpointOf(Subscription subscription) {
         if (Channel.of(subscription.channel) == Channel.EMAIL || subscription.url == null) {
             return "smtp";

@@ -32,6 +32,8 @@ class EndpointIsolationTest {
 
     private HttpServer hanging;
     private HttpServer healthy;
+    private HttpServer refusing;
+    private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger hangingNow = new AtomicInteger();
     private final AtomicInteger hangingMax = new AtomicInteger();
     private final Map<String, Instant> arrived = new ConcurrentHashMap<>();
@@ -63,12 +65,22 @@ class EndpointIsolationTest {
             exchange.close();
         });
         healthy.start();
+        refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        refusing.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        refusing.createContext("/hook", exchange -> {
+            refused.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(403, -1);
+            exchange.close();
+        });
+        refusing.start();
     }
 
     @AfterEach
     void stopEndpoints() {
         hanging.stop(0);
         healthy.stop(0);
+        refusing.stop(0);
     }
 
     private static String subscribe(String task, HttpServer endpoint) {
@@ -125,5 +137,31 @@ class EndpointIsolationTest {
         succeed(fastTask, runId);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> arrived.containsKey(runId));
         assertThat(Duration.between(published, arrived.get(runId))).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aBacklogOfRetriesAtARefusingEndpointNeverStarvesAnother() {
+        String refusedTask = "refused-" + UUID.randomUUID();
+        String fastTask = "fast-" + UUID.randomUUID();
+        subscribe(refusedTask, refusing);
+        subscribe(fastTask, healthy);
+        String warmUp = UUID.randomUUID().toString();
+        succeed(fastTask, warmUp);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> arrived.containsKey(warmUp));
+
+        // hundreds of deliveries due at an endpoint that answers 403 at once, older than anything after them
+        for (int i = 0; i < 300; i++) {
+            succeed(refusedTask, UUID.randomUUID().toString());
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> refused.get() >= 12);
+
+        for (int i = 0; i < 3; i++) {
+            String runId = UUID.randomUUID().toString();
+            Instant published = Instant.now();
+            succeed(fastTask, runId);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> arrived.containsKey(runId));
+            assertThat(Duration.between(published, arrived.get(runId)))
+                    .as("event to delivery behind another endpoint's backlog").isLessThan(Duration.ofSeconds(3));
+        }
     }
 }
