@@ -3,25 +3,13 @@ package io.taskmesh.e2e;
 import static io.taskmesh.e2e.Platform.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.restassured.http.ContentType;
-import io.taskmesh.events.EventJson;
-import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.testing.KafkaProbe;
-import io.taskmesh.testing.Tokens;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,13 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +56,7 @@ class ExecutorFailoverIT {
     @Test
     void anExecutorKilledUnderLoadLosesNoRunAndTheOtherFinishesItsRunsWithinThirtySeconds() throws Exception {
         String task = "failover-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Receiver receiver = new Receiver(); Follower follower = new Follower();
+        try (CountingReceiver receiver = new CountingReceiver(CALL_TIME); RunFollower follower = new RunFollower();
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaProbe.bootstrap()))) {
             Process second = Platform.startInstance("task-executor", SECOND_PORT, SECOND,
                     Map.of("mp.messaging.incoming.run-requests.client.id", SECOND));
@@ -92,7 +74,7 @@ class ExecutorFailoverIT {
                         .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
 
                 // both executors carry out a few runs first: started, connected, warmed up
-                Starter starter = new Starter(task);
+                LoadStarter starter = new LoadStarter(task);
                 List<CompletableFuture<Void>> warmup = new ArrayList<>();
                 for (int i = 0; i < 12; i++) {
                     warmup.add(starter.start("warm-" + i));
@@ -217,156 +199,9 @@ class ExecutorFailoverIT {
     }
 
     /** Calls waiting at the receiver now whose run requests are on the given partitions. */
-    private static long callsWaitingOn(Set<Integer> partitions, Receiver receiver, Starter starter, Follower follower) {
+    private static long callsWaitingOn(Set<Integer> partitions, CountingReceiver receiver, LoadStarter starter,
+            RunFollower follower) {
         return receiver.waiting.stream().map(starter.accepted::get).filter(run -> run != null)
                 .filter(run -> partitions.contains(follower.partition.get(run))).count();
-    }
-
-    /** Starts runs of the task through the API, each with its own {@code ref} input; remembers ref → run id. */
-    private static final class Starter {
-        private final String task;
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
-        private final String token = Tokens.of("alice");
-        final Map<String, String> accepted = new ConcurrentHashMap<>();
-        final Map<String, String> refused = new ConcurrentHashMap<>();
-
-        Starter(String task) {
-            this.task = task;
-        }
-
-        CompletableFuture<Void> start(String ref) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(Platform.api() + "/api/v1/tasks/" + task + "/runs"))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":{\"ref\":\"" + ref + "\"}}")).build();
-            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-                if (response != null && response.statusCode() == 202) {
-                    accepted.put(ref, EventJson.readTree(response.body()).path("id").asText());
-                } else {
-                    refused.put(ref, response == null ? failure.toString() : response.statusCode() + " " + response.body());
-                }
-                return null;
-            });
-        }
-    }
-
-    /** The receiver of the runs' HTTP step: counts the calls per run and holds each one for {@link #CALL_TIME}. */
-    private static final class Receiver implements AutoCloseable {
-        private final HttpServer server;
-        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        final Set<String> waiting = ConcurrentHashMap.newKeySet();
-        final Set<String> idempotencyKeys = ConcurrentHashMap.newKeySet();
-        final AtomicInteger total = new AtomicInteger();
-
-        Receiver() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            server.createContext("/effect", exchange -> {
-                String ref = exchange.getRequestHeaders().getFirst("X-Run-Ref");
-                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-                if (key != null) {
-                    idempotencyKeys.add(key);
-                }
-                total.incrementAndGet();
-                calls.computeIfAbsent(ref, r -> new AtomicInteger()).incrementAndGet();
-                waiting.add(ref);
-                try {
-                    exchange.getRequestBody().readAllBytes();
-                    Thread.sleep(CALL_TIME);
-                    byte[] body = ("{\"ref\":\"" + ref + "\"}").getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(200, body.length);
-                    exchange.getResponseBody().write(body);
-                } catch (IOException | InterruptedException e) {
-                    // the caller died while it waited: the call happened all the same
-                } finally {
-                    waiting.remove(ref);
-                    exchange.close();
-                }
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/effect";
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
-    /**
-     * Follows the run requests (on which partition each run's went, when) and the run events (when each run
-     * started and succeeded, by the record's time) from now on, without a consumer group.
-     */
-    private static final class Follower implements AutoCloseable {
-        private static final Set<String> ENDS_OTHERWISE = java.util.Arrays.stream(RunStatus.values())
-                .filter(s -> s.isTerminal() && !s.isSuccessful()).map(RunStatus::eventType).collect(Collectors.toSet());
-        private final KafkaConsumer<String, String> consumer;
-        private final Thread thread;
-        final Map<String, Integer> partition = new ConcurrentHashMap<>();
-        final Map<String, Long> requestedAt = new ConcurrentHashMap<>();
-        final Map<String, Long> startedAt = new ConcurrentHashMap<>();
-        final Map<String, Long> succeededAt = new ConcurrentHashMap<>();
-        /** Runs that ended otherwise than SUCCEEDED, with the type of that event. */
-        final Map<String, String> failed = new ConcurrentHashMap<>();
-
-        Follower() {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaProbe.bootstrap());
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(props);
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.RUN_REQUESTS, Topics.RUN_EVENTS)) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            thread = Thread.ofPlatform().name("failover-follower").start(this::follow);
-        }
-
-        private void follow() {
-            try {
-                while (true) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                        String run = record.key();
-                        String type = type(record);
-                        if (record.topic().equals(Topics.RUN_REQUESTS)) {
-                            partition.put(run, record.partition());
-                            requestedAt.putIfAbsent(run, record.timestamp());
-                        } else if (RunStatus.RUNNING.eventType().equals(type)) {
-                            startedAt.putIfAbsent(run, record.timestamp());
-                        } else if (RunStatus.SUCCEEDED.eventType().equals(type)) {
-                            succeededAt.putIfAbsent(run, record.timestamp());
-                        } else if (ENDS_OTHERWISE.contains(type)) {
-                            failed.putIfAbsent(run, type);
-                        }
-                    }
-                }
-            } catch (WakeupException closing) {
-                consumer.close();
-            }
-        }
-
-        boolean ended(String run) {
-            return succeededAt.containsKey(run) || failed.containsKey(run);
-        }
-
-        private static String type(ConsumerRecord<String, String> record) {
-            Header header = record.headers().lastHeader("ce_type");
-            return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            consumer.wakeup();
-            thread.join(5000);
-        }
     }
 }
