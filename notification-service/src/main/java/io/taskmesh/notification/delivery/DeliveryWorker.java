@@ -53,6 +53,7 @@ public class DeliveryWorker {
     private final EndpointLimits limits;
     private final Vertx vertx;
     private final DeliveryRepository deliveries;
+    private final DeliveryMeters meters;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -60,7 +61,7 @@ public class DeliveryWorker {
     private final Duration lease;
 
     public DeliveryWorker(Instance<ChannelSender> senders, OutboundGuard guard, EndpointLimits limits, Vertx vertx,
-            DeliveryRepository deliveries,
+            DeliveryRepository deliveries, DeliveryMeters meters,
             @ConfigProperty(name = "taskmesh.delivery.max-attempts", defaultValue = "8") int maxAttempts,
             @ConfigProperty(name = "taskmesh.delivery.initial-backoff", defaultValue = "PT1S") Duration initialBackoff,
             @ConfigProperty(name = "taskmesh.delivery.max-backoff", defaultValue = "PT10M") Duration maxBackoff,
@@ -71,6 +72,7 @@ public class DeliveryWorker {
         this.limits = limits;
         this.vertx = vertx;
         this.deliveries = deliveries;
+        this.meters = meters;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -154,17 +156,18 @@ public class DeliveryWorker {
                 .map(sent -> (Object) sent)
                 .onFailure().recoverWithItem(failure -> failure)
                 .onTermination().invoke(() -> limits.release(claim.endpoint()))
-                .subscribe().with(outcome -> recordLater(claim.deliveryId(), outcome));
+                .subscribe().with(outcome -> recordLater(claim.deliveryId(), message.channel(), outcome));
     }
 
     /** On a context of its own: one session per outcome, whatever else completes at the same time. */
-    private void recordLater(UUID deliveryId, Object outcome) {
+    private void recordLater(UUID deliveryId, Channel channel, Object outcome) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored ->
                 Panache.withTransaction(() -> deliveries.findById(deliveryId).invoke(d -> {
                     if (d != null) {
                         record(d, outcome);
+                        meters.attempted(channel, d);
                     }
                 })).subscribe().with(d -> { }, failure ->
                         LOG.warnf("the outcome of delivery %s was not recorded (it will be sent again): %s",

@@ -136,8 +136,24 @@ class WebhookDeliveryTest {
                 .then().statusCode(404);
     }
 
+    /** The value of {@code name} with {@code labels} on /q/metrics; 0 before its first sample. */
+    private static double metric(String name, String labels) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + "\\{([^}]*)\\} (\\S+)").matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).contains(labels)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return 0;
+    }
+
     @Test
     void aFailingEndpointIsRetriedWithBackoffUntilItAnswers() {
+        double retrying = metric("taskmesh_deliveries_total", "channel=\"webhook\",outcome=\"retrying\"");
+        double delivered = metric("taskmesh_deliveries_total", "channel=\"webhook\",outcome=\"delivered\"");
+        double latencies = metric("taskmesh_delivery_latency_seconds_count", "channel=\"webhook\"");
         String task = "t-" + UUID.randomUUID();
         String id = EventJson.readTree(subscribe(task, "/flaky")).get("id").asText();
         String runId = UUID.randomUUID().toString();
@@ -149,6 +165,12 @@ class WebhookDeliveryTest {
                         .then().body("[0].status", equalTo("DELIVERED")).body("[0].attempts", equalTo(3))
                         .body("[0].responseCode", equalTo(200)));
         assertThat(flakyCalls.get()).isEqualTo(3);
+        // on the dashboard: two attempts that will be retried, one delivered, its latency
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(metric("taskmesh_deliveries_total", "channel=\"webhook\",outcome=\"retrying\"")).isGreaterThanOrEqualTo(retrying + 2);
+            assertThat(metric("taskmesh_deliveries_total", "channel=\"webhook\",outcome=\"delivered\"")).isGreaterThanOrEqualTo(delivered + 1);
+            assertThat(metric("taskmesh_delivery_latency_seconds_count", "channel=\"webhook\"")).isGreaterThanOrEqualTo(latencies + 1);
+        });
     }
 
     @Test
