@@ -90,6 +90,11 @@ public class RunSlots {
         return running.size();
     }
 
+    /** Run requests taken from Kafka that wait for a slot: this executor's queue. */
+    public int waiting() {
+        return permits.getQueueLength();
+    }
+
     @PreDestroy
     void close() {
         threads.shutdownNow();

@@ -65,6 +65,11 @@ class RunControlTest {
                               {"id":"call","action":"http","method":"POST","url":"%s"}]}""".formatted(receiverUrl()), "{}");
             events(probe, runId, RunStatus.RUNNING);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> slots.running() > 0);
+            // the dashboard sees it executing, out of the configured slots
+            String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).containsPattern("(?m)^taskmesh_executor_runs_active(\\{[^}]*\\})? [1-9]")
+                    .containsPattern("(?m)^taskmesh_executor_slots(\\{[^}]*\\})? [1-9]")
+                    .containsPattern("(?m)^taskmesh_executor_runs_waiting(\\{[^}]*\\})? 0");
 
             Instant cancelledAt = Instant.now();
             cancelled(runId, 3);
