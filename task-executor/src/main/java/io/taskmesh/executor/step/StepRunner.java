@@ -63,6 +63,8 @@ public class StepRunner {
         variables.put("context", definition.path("context").isObject() ? definition.get("context")
                 : JsonNodeFactory.instance.objectNode());
         variables.put("steps", done);
+        variables.put("run", JsonNodeFactory.instance.objectNode().put("id", scope.runId())
+                .put("task", definition.path("name").asText()));
         if (secrets != null) {
             variables.put("secrets", secrets.referencedBy(scope.tenant(), definition, scope.secretValues()));
         }

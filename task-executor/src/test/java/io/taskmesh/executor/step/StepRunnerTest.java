@@ -35,6 +35,18 @@ class StepRunnerTest {
     }
 
     @Test
+    void stepsKnowTheirRunForIdempotencyKeys() {
+        JsonNode definition = json("""
+                {"name":"keyed","steps":[{"id":"k","action":"transform","expression":"run.task + '/' + run.id"}]}""");
+        RunScope scope = new RunScope("acme", "0b7e2a6e-0000-4000-8000-000000000001", definition, json("{}"),
+                java.util.List.of(), java.util.List.of(), null, new java.util.HashSet<>(),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+
+        assertThat(runner.run(scope).asText()).isEqualTo("keyed/0b7e2a6e-0000-4000-8000-000000000001");
+    }
+
+    @Test
     void aResultThatBreaksTheResultSchemaFailsTheRun() {
         JsonNode definition = json("""
                 {"resultSchema":{"type":"string"},"steps":[{"id":"a","action":"transform","expression":"inputs.x * 2"}]}""");

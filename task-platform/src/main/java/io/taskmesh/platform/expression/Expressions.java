@@ -19,13 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CEL expressions over a run's data: {@code inputs}, {@code context}, {@code steps} (each step's output
- * under its id), {@code result}, and {@code secrets} (the tenant's secrets a step names). Compiled once per expression text and cached; evaluation is
+ * under its id), {@code result}, {@code secrets} (the tenant's secrets a step names) and {@code run} (its
+ * {@code id} and {@code task}, the same in every attempt: an idempotency key for a step's side effects). Compiled once per expression text and cached; evaluation is
  * side-effect free and bounded by CEL's design (no loops, no I/O).
  */
 public final class Expressions {
 
     public static final List<String> VARIABLES = List.of("inputs", "context", "steps", "memory", "result", "event",
-            "item", "index", "secrets");
+            "item", "index", "secrets", "run");
 
     /** Variables that hold any JSON value (the others are objects, empty when absent). */
     private static final List<String> ANY_VALUE = List.of("result", "item", "index");
