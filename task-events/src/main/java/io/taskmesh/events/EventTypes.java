@@ -11,6 +11,7 @@ public final class EventTypes {
     public static final String RUN_VALIDATE = "io.taskmesh.run.validate.v1";
     public static final String RUN_FEEDBACK = "io.taskmesh.run.feedback.v1";
     public static final String RUN_ANSWER = "io.taskmesh.run.answer.v1";
+    public static final String RUN_HEARTBEAT = "io.taskmesh.run.heartbeat.v1";
 
     /** Prefix shared by every run status event type. */
     public static final String RUN_STATUS_PREFIX = "io.taskmesh.run.";

@@ -45,13 +45,15 @@ public class RunWorker {
     private final MutinyEmitter<String> events;
     private final String source;
     private final RunSlots slots;
+    private final Heartbeats heartbeats;
 
     public RunWorker(StepRunner steps, @Channel("run-events") MutinyEmitter<String> events,
-            @ConfigProperty(name = "quarkus.application.name") String source, RunSlots slots) {
+            @ConfigProperty(name = "quarkus.application.name") String source, RunSlots slots, Heartbeats heartbeats) {
         this.steps = steps;
         this.events = events;
         this.source = source;
         this.slots = slots;
+        this.heartbeats = heartbeats;
     }
 
     /**
@@ -89,10 +91,12 @@ public class RunWorker {
             return Uni.createFrom().voidItem();
         }
         return publish(request, new Outcome(RunStatus.RUNNING, null, null, null), seq + 1, trace)
+                .chain(() -> heartbeats.started(request))
                 .chain(() -> Uni.createFrom().completionStage(slots.run(request.runId(),
                         () -> EventTrace.within(trace, request.runId(), () -> outcome(request)))))
                 .chain(outcome -> slots.wasStopped(request.runId()) ? Uni.createFrom().voidItem()
-                        : publish(request, outcome, seq + 2, trace));
+                        : publish(request, outcome, seq + 2, trace))
+                .onTermination().invoke(() -> heartbeats.ended(request.runId()));
     }
 
     private record Outcome(RunStatus status, JsonNode result, RunEvent.RunError error, JsonNode details) {

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunHeartbeat;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.testing.KafkaProbe;
@@ -70,6 +71,14 @@ class RunControlTest {
             assertThat(metrics).containsPattern("(?m)^taskmesh_executor_runs_active(\\{[^}]*\\})? [1-9]")
                     .containsPattern("(?m)^taskmesh_executor_slots(\\{[^}]*\\})? [1-9]")
                     .containsPattern("(?m)^taskmesh_executor_runs_waiting(\\{[^}]*\\})? 0");
+            // while it runs, its heartbeats keep task-scheduler's lease on the attempt
+            try (KafkaProbe control = KafkaProbe.watch(Topics.RUN_CONTROL)) {
+                KafkaProbe.Event beat = control.await(e -> runId.equals(e.key()) && RunHeartbeat.TYPE.equals(e.type()),
+                        Duration.ofSeconds(8));
+                RunHeartbeat heartbeat = EventJson.read(beat.value(), RunHeartbeat.class);
+                assertThat(heartbeat.attempt()).isEqualTo(1);
+                assertThat(heartbeat.worker()).startsWith("task-executor-");
+            }
 
             Instant cancelledAt = Instant.now();
             cancelled(runId, 3);

@@ -67,6 +67,13 @@ public class ScheduledRun {
     /** When the current attempt runs out of time (maxDurationSeconds); null without a limit or once it ended. */
     public Instant deadline;
 
+    /**
+     * Until when the current attempt is known to be carried out: extended by each heartbeat of its executor;
+     * null while it does not run or before its first heartbeat.
+     */
+    @Column(name = "lease_expires_at")
+    public Instant leaseExpiresAt;
+
     /** The run whose start expanded the graph this run is a node of (itself for the root); null outside graphs. */
     @Column(name = "root_run_id")
     public UUID rootRunId;

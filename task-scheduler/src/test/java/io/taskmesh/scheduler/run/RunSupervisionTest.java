@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunHeartbeat;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
@@ -75,6 +76,77 @@ class RunSupervisionTest {
                     && RunStatus.TIMED_OUT.eventType().equals(e.type()), Duration.ofSeconds(20)).value(), RunEvent.class);
             assertThat(timedOut.seq()).isEqualTo(2);
             assertThat(timedOut.error().code()).isEqualTo("timed-out");
+        }
+    }
+
+    private static void heartbeat(String runId, int attempt) {
+        KafkaProbe.publishCloudEvent(Topics.RUN_CONTROL, runId, UUID.randomUUID().toString(), RunHeartbeat.TYPE, runId,
+                EventJson.write(new RunHeartbeat("acme", runId, attempt, "executor-under-test", Instant.now())));
+    }
+
+    private static RunEvent awaitStatus(KafkaProbe probe, String runId, RunStatus status, Duration timeout) {
+        return EventJson.read(probe.await(e -> runId.equals(e.key()) && status.eventType().equals(e.type()), timeout).value(),
+                RunEvent.class);
+    }
+
+    /** The lease is 2 s in the test profile (60 s by default). */
+    @Test
+    void aRunWhoseHeartbeatsStopIsTakenAgainAsANewAttemptAndALateResultOfTheLostOneIsIgnored() {
+        String runId = UUID.randomUUID().toString();
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.RUN_REQUESTS)) {
+            create(runId, "{\"maxAttempts\":2}");
+            awaitAttempt(probe, runId, 1);
+            executorReports(runId, RunStatus.RUNNING, 2, 1);
+            probe.await(e -> runId.equals(e.key()) && RunStatus.RUNNING.eventType().equals(e.type()), Duration.ofSeconds(10));
+            Instant lastBeat = Instant.now();
+            heartbeat(runId, 1);
+            // heartbeats keep the attempt's lease while it runs, well past one lease
+            for (int i = 0; i < 4; i++) {
+                sleep(Duration.ofSeconds(1));
+                lastBeat = Instant.now();
+                heartbeat(runId, 1);
+            }
+            assertThat(probe.seen(e -> runId.equals(e.key()) && RunStatus.QUEUED.eventType().equals(e.type()))).hasSize(1);
+
+            // then they stop: the executor is gone
+            RunRequest second = awaitAttempt(probe, runId, 2, Duration.ofSeconds(15));
+            Duration noticed = Duration.between(lastBeat, Instant.now());
+            assertThat(noticed).as("from the last heartbeat to the next attempt").isBetween(Duration.ofSeconds(2), Duration.ofSeconds(6));
+            // RUNNING (2) went straight to QUEUED (3): the attempt was lost, not failed
+            assertThat(second.seq()).isEqualTo(3);
+
+            // the lost attempt finishes after all: too late, it is not the run's attempt any more
+            executorReports(runId, RunStatus.SUCCEEDED, 3, 1);
+            executorReports(runId, RunStatus.RUNNING, 4, 2);
+            heartbeat(runId, 1);
+            executorReports(runId, RunStatus.SUCCEEDED, 5, 2);
+            sleep(Duration.ofSeconds(1));
+            assertThat(probe.seen(e -> runId.equals(e.key()) && e.topic().equals(Topics.RUN_EVENTS)
+                    && RunStatus.FAILED.eventType().equals(e.type()))).isEmpty();
+        }
+    }
+
+    @Test
+    void aRunWhoseHeartbeatsStopWithNoAttemptLeftFailsWithLeaseExpired() {
+        String runId = UUID.randomUUID().toString();
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.RUN_REQUESTS)) {
+            create(runId, "{}");
+            awaitAttempt(probe, runId, 1);
+            executorReports(runId, RunStatus.RUNNING, 2, 1);
+            probe.await(e -> runId.equals(e.key()) && RunStatus.RUNNING.eventType().equals(e.type()), Duration.ofSeconds(10));
+            heartbeat(runId, 1);
+            RunEvent failed = awaitStatus(probe, runId, RunStatus.FAILED, Duration.ofSeconds(15));
+            assertThat(failed.error().code()).isEqualTo("lease-expired");
+            assertThat(failed.error().message()).contains("no heartbeat from the executor of attempt 1");
+            assertThat(failed.attempt()).isEqualTo(1);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.events.RunCommand;
 import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunHeartbeat;
 import io.taskmesh.platform.messaging.EventConsumers;
 import io.taskmesh.scheduler.run.service.RunScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,5 +37,16 @@ public class RunCommandsConsumer {
     @Incoming("run-events")
     public Uni<Void> onRunEvent(Message<String> message) {
         return EventConsumers.handle(message, event -> scheduler.observe(event.data(RunEvent.class)));
+    }
+
+    /** Heartbeats of the executors (and external workers) carrying out attempts: the runs' leases. */
+    @Incoming("run-heartbeats")
+    public Uni<Void> onHeartbeat(Message<String> message) {
+        return EventConsumers.handle(message, event -> {
+            if (!RunHeartbeat.TYPE.equals(event.type())) {
+                throw new MalformedEventException("unsupported run control type " + event.type());
+            }
+            return scheduler.heartbeat(event.data(RunHeartbeat.class));
+        });
     }
 }

@@ -11,6 +11,7 @@ import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.events.RunCommand;
 import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunHeartbeat;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.platform.schema.JsonSchemas;
@@ -21,11 +22,13 @@ import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,12 +46,15 @@ public class RunScheduler {
     private final RunTransitions transitions;
     private final RunGraphs graphs;
     private final RunMetrics metrics;
+    private final Duration lease;
 
-    public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics) {
+    public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics,
+            @ConfigProperty(name = "taskmesh.supervision.lease", defaultValue = "PT60S") Duration lease) {
         this.runs = runs;
         this.transitions = transitions;
         this.graphs = graphs;
         this.metrics = metrics;
+        this.lease = lease;
     }
 
     @WithTransaction
@@ -197,6 +203,9 @@ public class RunScheduler {
         if (run.status.canReach(event.status())) {
             run.status = event.status();
             run.attempt = Math.max(run.attempt, event.attempt());
+            if (run.status != RunStatus.RUNNING) {
+                run.leaseExpiresAt = null;
+            }
             if (event.result() != null) {
                 run.result = event.result().toString();
             }
@@ -267,6 +276,45 @@ public class RunScheduler {
                                 "the run did not finish within its maxDurationSeconds")));
                     }
                     return all.replaceWith(late.size());
+                });
+    }
+
+    /**
+     * A heartbeat of whoever carries out the run's current attempt: takes or extends the lease on it. A heartbeat
+     * of an older attempt, or of a run no longer RUNNING, changes nothing.
+     */
+    @WithTransaction
+    public Uni<Void> heartbeat(RunHeartbeat heartbeat) {
+        return runs.update("leaseExpiresAt = ?1 where id = ?2 and attempt = ?3 and status = ?4",
+                Instant.now().plus(lease), UUID.fromString(heartbeat.runId()), heartbeat.attempt(), RunStatus.RUNNING)
+                .replaceWithVoid();
+    }
+
+    /**
+     * The runs whose executor stopped sending heartbeats for longer than the lease: each is taken again as a new
+     * attempt while its {@code maxAttempts} allows, or else FAILED with {@code lease-expired}; claimed, so once
+     * per replica set. A late result of the lost attempt is then ignored (its attempt is not the run's).
+     */
+    @WithTransaction
+    @WithSpan("RunScheduler.expireLeases")
+    public Uni<Integer> expireLeases(Instant now) {
+        return runs.claim("leaseExpiresAt < ?1 and status = ?2 order by leaseExpiresAt", now, RunStatus.RUNNING)
+                .chain(lost -> {
+                    Uni<Void> all = Uni.createFrom().voidItem();
+                    for (ScheduledRun run : lost) {
+                        String why = "no heartbeat from the executor of attempt " + run.attempt + " since "
+                                + run.leaseExpiresAt.minus(lease) + "; it is taken to have died";
+                        run.leaseExpiresAt = null;
+                        if (RetryPolicy.of(EventJson.readTree(run.definition)).allowsAnotherAfter(run.attempt)) {
+                            LOG.infof("run %s: %s; attempt %d follows", run.id, why, run.attempt + 1);
+                            all = all.chain(() -> transitions.queueNextAttempt(run, null));
+                        } else {
+                            RunEvent.RunError error = new RunEvent.RunError("lease-expired", why);
+                            all = all.chain(() -> transitions.announce(run, RunStatus.FAILED, null, error))
+                                    .chain(() -> graphs.settle(run, error));
+                        }
+                    }
+                    return all.replaceWith(lost.size());
                 });
     }
 

@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /**
  * The scheduler's watch over runs it handed out: starts the next attempt of failed runs once their backoff
- * has passed, and times out runs past their deadline even if their executor died. Work is claimed from the
+ * has passed, times out runs past their deadline even if their executor died, and takes again the runs whose
+ * executor stopped sending heartbeats (their lease ran out). Work is claimed from the
  * database with {@code FOR UPDATE SKIP LOCKED}, so replicas share it without doing anything twice.
  */
 @ApplicationScoped
@@ -23,6 +24,7 @@ public class RunSupervisor {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> supervise() {
         Instant now = Instant.now();
-        return scheduler.retryDue(now).chain(() -> scheduler.expire(now)).replaceWithVoid();
+        return scheduler.retryDue(now).chain(() -> scheduler.expire(now)).chain(() -> scheduler.expireLeases(now))
+                .replaceWithVoid();
     }
 }

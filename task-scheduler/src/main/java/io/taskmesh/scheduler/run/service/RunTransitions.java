@@ -77,6 +77,9 @@ public class RunTransitions {
         }
         run.status = status;
         run.question = null;
+        if (status != RunStatus.RUNNING) {
+            run.leaseExpiresAt = null;
+        }
         run.seq += 1;
         run.updatedAt = Instant.now();
         RunEvent event = new RunEvent(run.tenant, run.id.toString(), run.taskName, run.taskVersion, status, run.seq,
