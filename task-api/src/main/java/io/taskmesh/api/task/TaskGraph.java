@@ -21,17 +21,48 @@ public final class TaskGraph {
     private TaskGraph() {
     }
 
-    /** The names a definition links to, by field. */
+    /** A name a definition links to, and where: {@code dependsOn[1]}, {@code subtasks[0].dependsOn[0]}. */
+    public record Reference(String path, String name) {
+    }
+
+    /** Subtasks written inline are followed this deep at most (the validator bounds nesting anyway). */
+    private static final int MAX_DEPTH = 32;
+
+    /**
+     * Every task a definition links to by name, its own {@code dependsOn} and {@code subtasks} and those of the
+     * subtasks it writes inline, which run as part of it.
+     */
+    public static List<Reference> references(JsonNode definition) {
+        List<Reference> found = new ArrayList<>();
+        collect(definition, "", found, 0);
+        return found;
+    }
+
+    private static void collect(JsonNode definition, String prefix, List<Reference> found, int depth) {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        for (String field : List.of("dependsOn", "subtasks")) {
+            JsonNode items = definition.path(field);
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                String path = prefix + field + "[" + i + "]";
+                if (item.isTextual()) {
+                    found.add(new Reference(path, item.asText()));
+                } else if (item.isObject() && field.equals("subtasks")) {
+                    collect(item, path + ".", found, depth + 1);
+                }
+            }
+        }
+    }
+
+    /** The names a definition links to (inline subtasks' included), by the top-level field they come from. */
     public static Map<String, List<String>> links(JsonNode definition) {
         Map<String, List<String>> links = new HashMap<>();
-        for (String field : List.of("dependsOn", "subtasks")) {
-            List<String> names = new ArrayList<>();
-            definition.path(field).forEach(item -> {
-                if (item.isTextual()) {
-                    names.add(item.asText());
-                }
-            });
-            links.put(field, names);
+        links.put("dependsOn", new ArrayList<>());
+        links.put("subtasks", new ArrayList<>());
+        for (Reference reference : references(definition)) {
+            links.get(reference.path().substring(0, reference.path().indexOf('['))).add(reference.name());
         }
         return links;
     }
@@ -45,18 +76,16 @@ public final class TaskGraph {
         List<FieldError> errors = new ArrayList<>();
         Map<String, List<String>> links = links(definition);
         Set<String> direct = new LinkedHashSet<>();
-        links.forEach((field, names) -> {
-            for (int i = 0; i < names.size(); i++) {
-                String target = names.get(i);
-                if (target.equals(name)) {
-                    errors.add(new FieldError(field + "[" + i + "]", "a task cannot depend on itself"));
-                } else if (!others.containsKey(target)) {
-                    errors.add(new FieldError(field + "[" + i + "]", "there is no task named '" + target + "'"));
-                } else {
-                    direct.add(target);
-                }
+        for (Reference reference : references(definition)) {
+            String target = reference.name();
+            if (target.equals(name)) {
+                errors.add(new FieldError(reference.path(), "a task cannot depend on itself"));
+            } else if (!others.containsKey(target)) {
+                errors.add(new FieldError(reference.path(), "there is no task named '" + target + "'"));
+            } else {
+                direct.add(target);
             }
-        });
+        }
         Map<String, Set<String>> graph = new HashMap<>(others);
         graph.put(name, direct);
         List<String> cycle = cycleThrough(name, graph);

@@ -130,6 +130,28 @@ class TaskValidationTest {
     }
 
     @Test
+    void tasksNamedByInlineSubtasksMustExistAndMakeNoCycle() {
+        String parent = uniqueName("parent");
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Parent","subtasks":[{"name":"child","objective":"Child",
+                 "dependsOn":["missing-task"]}]}""".formatted(parent)).post("/api/v1/tasks").then().statusCode(422)
+                .body("errors.field", hasItem("subtasks[0].dependsOn[0]"))
+                .body("errors.message", hasItem("there is no task named 'missing-task'"));
+        as("alice").get("/api/v1/tasks/" + parent).then().statusCode(404);
+
+        String leaf = uniqueName("leaf");
+        as("alice").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"Leaf\"}".formatted(leaf))
+                .post("/api/v1/tasks").then().statusCode(201);
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Parent","subtasks":[{"name":"child","objective":"Child",
+                 "subtasks":["%s"]}]}""".formatted(parent, leaf)).post("/api/v1/tasks").then().statusCode(201);
+        // the leaf may not come back to the parent through the parent's inline subtask
+        as("alice").contentType(ContentType.JSON).body("{\"name\":\"%s\",\"objective\":\"Leaf\",\"dependsOn\":[\"%s\"]}"
+                .formatted(leaf, parent)).put("/api/v1/tasks/" + leaf).then().statusCode(422)
+                .body("errors.message", hasItem("this makes a cycle: " + leaf + " -> " + parent + " -> " + leaf));
+    }
+
+    @Test
     void inlineSubtasksAreValidatedLikeTasks() {
         as("alice").contentType(ContentType.JSON).body("""
                 {"name":"%s","objective":"Parent","subtasks":[{"name":"child","objectiv":"typo"}]}"""
