@@ -142,6 +142,27 @@ class RunSupervisionTest {
         }
     }
 
+    @Test
+    void aLateSuccessOfAnAttemptThatFailedCancelsItsRetryAndTheSupervisorGoesOnForOtherRuns() {
+        String flaky = UUID.randomUUID().toString();
+        String slow = UUID.randomUUID().toString();
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.RUN_REQUESTS)) {
+            create(flaky, "{\"maxAttempts\":3,\"backoff\":{\"initialSeconds\":2,\"maxSeconds\":2}}");
+            awaitAttempt(probe, flaky, 1);
+            executorReports(flaky, RunStatus.RUNNING, 2, 1);
+            executorReports(flaky, RunStatus.FAILED, 3, 1);
+            // the same attempt's success arrives after its failure: the run SUCCEEDED, no retry is due any more
+            executorReports(flaky, RunStatus.SUCCEEDED, 4, 1);
+
+            // the supervisor still times out other runs (it used to fail on the first row, every second)
+            create(slow, "{\"maxDurationSeconds\":3}");
+            RunEvent timedOut = awaitStatus(probe, slow, RunStatus.TIMED_OUT, Duration.ofSeconds(20));
+            assertThat(timedOut.error().code()).isEqualTo("timed-out");
+            assertThatThrownBy(() -> awaitAttempt(probe, flaky, 2, Duration.ofSeconds(2)))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("no matching record");
+        }
+    }
+
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d);

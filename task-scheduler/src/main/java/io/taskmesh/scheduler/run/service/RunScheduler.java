@@ -206,6 +206,10 @@ public class RunScheduler {
             if (run.status != RunStatus.RUNNING) {
                 run.leaseExpiresAt = null;
             }
+            if (run.status != RunStatus.FAILED && run.status != RunStatus.PENDING) {
+                // a retry was due only while the run stood FAILED (a late result may have moved it on)
+                run.nextAttemptAt = null;
+            }
             if (event.result() != null) {
                 run.result = event.result().toString();
             }
@@ -257,8 +261,15 @@ public class RunScheduler {
         return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> {
             Uni<Void> all = Uni.createFrom().voidItem();
             for (ScheduledRun run : due) {
-                all = all.chain(() -> run.status == RunStatus.PENDING ? graphs.expandWaiting(run)
-                        : transitions.queueNextAttempt(run, null));
+                if (run.status == RunStatus.PENDING) {
+                    all = all.chain(() -> graphs.expandWaiting(run));
+                } else if (run.status == RunStatus.FAILED) {
+                    all = all.chain(() -> transitions.queueNextAttempt(run, null));
+                } else {
+                    // nothing to retry any more; never let one such row stop the supervisor for every run
+                    LOG.warnf("run %s: a retry was due but the run is %s; none follows", run.id, run.status);
+                    run.nextAttemptAt = null;
+                }
             }
             return all.replaceWith(due.size());
         });
