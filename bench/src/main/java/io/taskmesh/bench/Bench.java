@@ -82,6 +82,9 @@ public final class Bench {
                 if (scenario.equals("list")) {
                     list(platform);
                 }
+                if (scenario.equals("graph")) {
+                    graph(platform);
+                }
             }
         }
         report.put("loadAverage1mAtEnd", Machine.now().loadAverage1m());
@@ -290,6 +293,24 @@ public final class Bench {
         }
         table.print(OUT);
         OUT.println("  through the API with a bearer token, from the request to the whole body read");
+    }
+
+    // ------------------------------------------------------------------ graph
+
+    private void graph(Platform platform) throws Exception {
+        progress("graph: one run of a tree of inline subtasks with about %,d leaves", options.nodes());
+        RunGraphBench.Result result = new RunGraphBench(platform, line -> progress("%s", line))
+                .measure(options.nodes(), java.time.Duration.ofMinutes(60));
+        report.put("graph", result);
+        Table table = new Table("A run graph of %,d nodes (%s), every node one transform step".formatted(result.nodes(),
+                result.shape()), "what", "value");
+        table.row("root's status", result.status());
+        table.row("from the run's start to the root's end (s)", result.seconds());
+        table.row("nodes per second", result.nodesPerSecond());
+        table.row("ms per node (wall clock)", result.msPerNode());
+        result.cpuMsPerNode().forEach((service, ms) -> table.row("CPU ms per node, " + service, ms));
+        table.print(OUT);
+        OUT.println("  CPU from /proc of each service's process, before and after the run");
     }
 
     // ------------------------------------------------------------------ plumbing

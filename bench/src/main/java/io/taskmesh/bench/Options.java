@@ -23,13 +23,14 @@ record Options(
         int samples,
         int peerThreads,
         int runs,
+        int nodes,
         String user,
         @JsonIgnore String password) {
 
-    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "all");
+    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "graph", "all");
 
     static final String USAGE = """
-            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|all> [flags]
+            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|graph|all> [flags]
 
               limits      what this machine can do at most: PostgreSQL commits/s (one small insert per
                           transaction, JDBC) and Kafka records/s produced with acks=all
@@ -39,6 +40,8 @@ record Options(
               peer        the same no-op job on db-scheduler, same PostgreSQL, same machine: side by side
               latency     runs started at fixed rates: trigger to RUNNING and to SUCCEEDED
               list        run lists with --runs runs in the table: latency of each list through the API
+              graph       one run of a task whose inline subtasks make a tree of about --nodes runs: time to
+                          the root's end, nodes/s, and CPU per node of each service
               all         limits, throughput, peer and latency, in that order
 
             flags (defaults in brackets):
@@ -53,6 +56,7 @@ record Options(
               --samples N         runs started one at a time for the peer's unloaded start latency, and
                                   calls of each list in list [50]
               --runs N            runs in the table for list (inserted for it, deleted after) [1000000]
+              --nodes N           leaves of the graph scenario's tree (50 x 50 x N/2500 under the root) [10000]
               --drain N           seconds to wait for runs still in flight after a phase [30]
               --run-timeout N     seconds after which a run that did not finish counts as lost [60]
               --user U            Keycloak user that starts the runs [alice]
@@ -80,6 +84,7 @@ record Options(
         int samples = 50;
         int peerThreads = 8;
         int runs = 1_000_000;
+        int nodes = 10_000;
         String user = "alice";
         String password = null;
         for (int i = 1; i < args.length; i++) {
@@ -108,13 +113,14 @@ record Options(
                 case "--samples" -> samples = atLeastZero(flag, value);
                 case "--peer-threads" -> peerThreads = positive(flag, value);
                 case "--runs" -> runs = positive(flag, value);
+                case "--nodes" -> nodes = positive(flag, value);
                 case "--user" -> user = value;
                 case "--password" -> password = value;
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
         return new Options(scenario, seconds, warmup, rates, concurrency, limitSeconds, connections, via, drain,
-                runTimeout, samples, peerThreads, runs, user, password == null ? user : password);
+                runTimeout, samples, peerThreads, runs, nodes, user, password == null ? user : password);
     }
 
     private static int positive(String flag, String value) {

@@ -45,6 +45,22 @@ final class ServiceMemory {
         return new Peak();
     }
 
+    /** CPU seconds (user + system) the service's process has used since it started; null when unknown. */
+    Double cpuSeconds(String service) {
+        String pid = pidOf(service);
+        if (pid == null) {
+            return null;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command; in clock ticks (100 a second)
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private String pidOf(String service) {
         try {
             return Files.readString(pids.resolve(service + ".pid")).trim();

@@ -67,6 +67,31 @@ final class TaskmeshApi {
         return id;
     }
 
+    /** Defines a task of its own, or its new version when it exists. */
+    void define(String name, String definition) {
+        HttpResponse<String> created = send(request("/api/v1/tasks").POST(HttpRequest.BodyPublishers.ofString(definition)));
+        if (created.statusCode() == 201) {
+            return;
+        }
+        if (created.statusCode() != 409) {
+            throw refused("creating the task " + name, created);
+        }
+        HttpResponse<String> updated = send(request("/api/v1/tasks/" + name).PUT(HttpRequest.BodyPublishers.ofString(definition)));
+        if (updated.statusCode() != 200) {
+            throw refused("updating the task " + name, updated);
+        }
+    }
+
+    /** Starts a run of the named task with no inputs and answers its id. */
+    String startRun(String task) {
+        HttpResponse<String> response = send(request("/api/v1/tasks/" + task + "/runs")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": {}}")));
+        if (response.statusCode() != 202) {
+            throw refused("starting a run of " + task, response);
+        }
+        return read(response.body()).path("id").asText();
+    }
+
     /** A GET of the API that must answer 200, as JSON. */
     JsonNode get(String path) {
         HttpResponse<String> response = send(request(path).GET());
