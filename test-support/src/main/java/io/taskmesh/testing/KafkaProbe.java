@@ -82,16 +82,7 @@ public final class KafkaProbe implements AutoCloseable {
         }
         while (System.nanoTime() < deadline) {
             // keep the whole batch: records after the match are what the next await looks for
-            List<Event> batch = new ArrayList<>();
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                Map<String, String> headers = new HashMap<>();
-                for (Header h : r.headers()) {
-                    headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-                }
-                batch.add(new Event(r.topic(), r.key(), r.value(), headers));
-            }
-            seen.addAll(batch);
-            for (Event e : batch) {
+            for (Event e : poll()) {
                 if (match.test(e)) {
                     return e;
                 }
@@ -99,6 +90,31 @@ public final class KafkaProbe implements AutoCloseable {
         }
         throw new AssertionError("no matching record within " + timeout + "; saw " + seen.size() + " records: "
                 + seen.stream().map(e -> e.topic() + " " + e.type() + " " + e.key()).toList());
+    }
+
+    /**
+     * Reads what arrives for {@code duration}, so that {@link #seen} then holds it: how a test checks that
+     * something did <em>not</em> happen within a while.
+     */
+    public KafkaProbe watchFor(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline) {
+            poll();
+        }
+        return this;
+    }
+
+    private List<Event> poll() {
+        List<Event> batch = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+            Map<String, String> headers = new HashMap<>();
+            for (Header h : r.headers()) {
+                headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            }
+            batch.add(new Event(r.topic(), r.key(), r.value(), headers));
+        }
+        seen.addAll(batch);
+        return batch;
     }
 
     /** Everything seen so far that matches. */

@@ -93,7 +93,7 @@ class RunGraphViewTest {
             as("alice").post("/api/v1/runs/" + root + "/cancel").then().statusCode(200);
             KafkaProbe.Event cancel = commands.await(e -> root.equals(e.key()), Duration.ofSeconds(20));
             assertThat(cancel.type()).isEqualTo(RunCommand.CANCEL);
-            assertThat(commands.seen(e -> !root.equals(e.key()) && RunCommand.CANCEL.equals(e.type())
+            assertThat(commands.watchFor(Duration.ofSeconds(1)).seen(e -> !root.equals(e.key()) && RunCommand.CANCEL.equals(e.type())
                     && e.value().contains(countRun))).isEmpty();
         }
         announce(root, report, RunStatus.CANCELLED, 2, null, null, null, null);

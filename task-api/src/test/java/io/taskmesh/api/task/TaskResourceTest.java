@@ -86,7 +86,7 @@ class TaskResourceTest {
     void anInvalidDefinitionIsRefusedWithEveryOffendingFieldAndNothingIsStored() {
         String name = uniqueName("broken");
         String body = """
-                {"name":"%s","objectiv":"typo","limits":{"maxAttempts":0},
+                {"name":"%s","objectiv":"typo","limits":{"maxAttempts":0,"maxConcurrentRuns":0,"concurrencyPolicy":"drop"},
                  "parameters":{"type":"nope"},
                  "steps":[{"id":"a","action":"transform","expression":"inputs.x *"},{"id":"a","action":"fly"}]}"""
                 .formatted(name);
@@ -95,7 +95,8 @@ class TaskResourceTest {
                 .then().statusCode(422)
                 .contentType("application/problem+json")
                 .body("status", equalTo(422))
-                .body("errors.field", hasItems("objective", "objectiv", "limits.maxAttempts", "parameters.type",
+                .body("errors.field", hasItems("objective", "objectiv", "limits.maxAttempts", "limits.maxConcurrentRuns",
+                        "limits.concurrencyPolicy", "parameters.type",
                         "steps[0].expression", "steps[1].action", "steps[1].id"));
 
         as("alice").get("/api/v1/tasks/" + name).then().statusCode(404).contentType("application/problem+json");

@@ -11,6 +11,7 @@ import io.taskmesh.events.RunStatus;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
+import io.taskmesh.scheduler.run.service.ConcurrencySlots;
 import io.taskmesh.scheduler.run.service.RunTransitions;
 import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,11 +50,14 @@ public class RunGraphs {
     private final ScheduledRunRepository runs;
     private final RunLinkRepository links;
     private final RunTransitions transitions;
+    private final ConcurrencySlots slots;
 
-    public RunGraphs(ScheduledRunRepository runs, RunLinkRepository links, RunTransitions transitions) {
+    public RunGraphs(ScheduledRunRepository runs, RunLinkRepository links, RunTransitions transitions,
+            ConcurrencySlots slots) {
         this.runs = runs;
         this.links = links;
         this.transitions = transitions;
+        this.slots = slots;
     }
 
     /** The run, locked until the transaction ends, after the root of its graph when it is a node of one. */
@@ -170,7 +174,7 @@ public class RunGraphs {
             if (node.needs().isEmpty()) {
                 ScheduledRun run = byKey.get(node.key());
                 work = work.chain(() -> transitions.announce(run, RunStatus.READY, null, null))
-                        .chain(() -> transitions.queueNextAttempt(run, null));
+                        .chain(() -> slots.start(run, null));
             }
         }
         return work;
@@ -256,7 +260,7 @@ public class RunGraphs {
             JsonNode definition = EventJson.readTree(node.definition);
             Uni<Void> ready = transitions.announce(node, RunStatus.READY, null, null);
             if (!parent || definition.path("steps").size() > 0) {
-                return ready.chain(() -> transitions.queueNextAttempt(node, null));
+                return ready.chain(() -> slots.start(node, null));
             }
             ObjectNode results = JsonNodeFactory.instance.objectNode();
             for (RunLinkRepository.Needed n : needed) {

@@ -74,6 +74,13 @@ public class ScheduledRun {
     @Column(name = "lease_expires_at")
     public Instant leaseExpiresAt;
 
+    /**
+     * Since when the run waits for a concurrency slot of its task or tenant (READY); null when it does not.
+     * Waiting runs are started oldest first.
+     */
+    @Column(name = "waiting_since")
+    public Instant waitingSince;
+
     /** The run whose start expanded the graph this run is a node of (itself for the root); null outside graphs. */
     @Column(name = "root_run_id")
     public UUID rootRunId;

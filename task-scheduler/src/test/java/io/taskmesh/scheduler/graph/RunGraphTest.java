@@ -145,8 +145,8 @@ class RunGraphTest {
             // only D, which waits for nothing, is handed out
             RunRequest dRequest = request(probe, dId);
             assertThat(status(probe, dId, RunStatus.READY).seq()).isEqualTo(2);
-            Thread.sleep(500);
-            assertThat(probe.seen(e -> e.topic().equals(Topics.RUN_REQUESTS) && !dId.equals(e.key()))).isEmpty();
+            assertThat(probe.watchFor(Duration.ofMillis(500))
+                    .seen(e -> e.topic().equals(Topics.RUN_REQUESTS) && !dId.equals(e.key()))).isEmpty();
             assertThat(statuses(probe, bId)).containsExactly(RunStatus.PENDING);
 
             execute(dRequest, RunStatus.SUCCEEDED, "5");
@@ -158,7 +158,7 @@ class RunGraphTest {
             assertThat(bRequest.inputs().get("x").asInt()).isEqualTo(21);
 
             execute(bRequest, RunStatus.SUCCEEDED, "10");
-            Thread.sleep(500);
+            probe.watchFor(Duration.ofMillis(500));
             assertThat(statuses(probe, rootId)).containsExactly(RunStatus.PENDING);
             execute(cRequest, RunStatus.SUCCEEDED, "15");
             RunRequest aRequest = request(probe, rootId);
@@ -316,7 +316,7 @@ class RunGraphTest {
             }
             // the executor's late success changes nothing
             report(inner, RunStatus.SUCCEEDED, inner.seq() + 2, "1");
-            Thread.sleep(500);
+            probe.watchFor(Duration.ofMillis(500));
             assertThat(statuses(probe, nodes.get("outer").runId())).containsExactly(RunStatus.PENDING, RunStatus.CANCELLED);
         }
     }

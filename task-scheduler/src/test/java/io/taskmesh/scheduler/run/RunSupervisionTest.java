@@ -102,7 +102,7 @@ class RunSupervisionTest {
             heartbeat(runId, 1);
             // heartbeats keep the attempt's lease while it runs, well past one lease
             for (int i = 0; i < 4; i++) {
-                sleep(Duration.ofSeconds(1));
+                probe.watchFor(Duration.ofSeconds(1));
                 lastBeat = Instant.now();
                 heartbeat(runId, 1);
             }
@@ -120,8 +120,7 @@ class RunSupervisionTest {
             executorReports(runId, RunStatus.RUNNING, 4, 2);
             heartbeat(runId, 1);
             executorReports(runId, RunStatus.SUCCEEDED, 5, 2);
-            sleep(Duration.ofSeconds(1));
-            assertThat(probe.seen(e -> runId.equals(e.key()) && e.topic().equals(Topics.RUN_EVENTS)
+            assertThat(probe.watchFor(Duration.ofSeconds(1)).seen(e -> runId.equals(e.key()) && e.topic().equals(Topics.RUN_EVENTS)
                     && RunStatus.FAILED.eventType().equals(e.type()))).isEmpty();
         }
     }
@@ -160,14 +159,6 @@ class RunSupervisionTest {
             assertThat(timedOut.error().code()).isEqualTo("timed-out");
             assertThatThrownBy(() -> awaitAttempt(probe, flaky, 2, Duration.ofSeconds(2)))
                     .isInstanceOf(AssertionError.class).hasMessageContaining("no matching record");
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -46,14 +46,17 @@ public class RunScheduler {
     private final RunTransitions transitions;
     private final RunGraphs graphs;
     private final RunMetrics metrics;
+    private final ConcurrencySlots slots;
     private final Duration lease;
 
     public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics,
+            ConcurrencySlots slots,
             @ConfigProperty(name = "taskmesh.supervision.lease", defaultValue = "PT60S") Duration lease) {
         this.runs = runs;
         this.transitions = transitions;
         this.graphs = graphs;
         this.metrics = metrics;
+        this.slots = slots;
         this.lease = lease;
     }
 
@@ -134,7 +137,7 @@ public class RunScheduler {
             if (GraphPlanner.isGraph(definition)) {
                 return graphs.expand(run, definition, origin).replaceWith(true);
             }
-            return runs.persist(run).chain(() -> transitions.queueNextAttempt(run, origin)).replaceWith(true);
+            return runs.persist(run).chain(() -> slots.start(run, origin)).replaceWith(true);
         });
     }
 
@@ -191,7 +194,14 @@ public class RunScheduler {
                 return Uni.createFrom().voidItem();
             }
             apply(run, event);
-            return run.status == event.status() ? graphs.settle(run, event.error()) : Uni.createFrom().voidItem();
+            if (run.status != event.status()) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> settled = graphs.settle(run, event.error());
+            // a run that ended for good released its slots: the oldest runs waiting for one start now
+            return run.status.isTerminal() && run.nextAttemptAt == null && slots.limited(run)
+                    ? settled.chain(() -> slots.admitWaiting(run.tenant, false)).replaceWithVoid()
+                    : settled;
         });
     }
 
@@ -225,6 +235,7 @@ public class RunScheduler {
                 }
             }
             if (run.status.isTerminal() && run.nextAttemptAt == null) {
+                run.waitingSince = null;
                 metrics.finished(run.status);
             }
         }

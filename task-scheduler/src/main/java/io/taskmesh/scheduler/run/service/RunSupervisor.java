@@ -8,16 +8,19 @@ import java.time.Instant;
 /**
  * The scheduler's watch over runs it handed out: starts the next attempt of failed runs once their backoff
  * has passed, times out runs past their deadline even if their executor died, and takes again the runs whose
- * executor stopped sending heartbeats (their lease ran out). Work is claimed from the
+ * executor stopped sending heartbeats (their lease ran out), and starts the runs that wait for a concurrency slot
+ * when one is free ({@link ConcurrencySlots}). Work is claimed from the
  * database with {@code FOR UPDATE SKIP LOCKED}, so replicas share it without doing anything twice.
  */
 @ApplicationScoped
 public class RunSupervisor {
 
     private final RunScheduler scheduler;
+    private final ConcurrencySlots slots;
 
-    public RunSupervisor(RunScheduler scheduler) {
+    public RunSupervisor(RunScheduler scheduler, ConcurrencySlots slots) {
         this.scheduler = scheduler;
+        this.slots = slots;
     }
 
     @Scheduled(every = "${taskmesh.supervision.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -25,6 +28,6 @@ public class RunSupervisor {
     Uni<Void> supervise() {
         Instant now = Instant.now();
         return scheduler.retryDue(now).chain(() -> scheduler.expire(now)).chain(() -> scheduler.expireLeases(now))
-                .replaceWithVoid();
+                .chain(slots::admitWaiting).replaceWithVoid();
     }
 }

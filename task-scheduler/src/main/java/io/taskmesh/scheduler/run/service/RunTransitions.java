@@ -64,12 +64,19 @@ public class RunTransitions {
      */
     public Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error,
             String origin, NodeLinks links) {
+        return announce(run, status, result, error, origin, links, null);
+    }
+
+    /** As above, with {@code details} on the event (say, why a READY run is not queued yet). */
+    public Uni<Void> announce(ScheduledRun run, RunStatus status, JsonNode result, RunEvent.RunError error,
+            String origin, NodeLinks links, JsonNode details) {
         if (status != run.status && !run.status.canReach(status)) {
             throw new IllegalStateException("run " + run.id + " cannot go from " + run.status + " to " + status);
         }
         if (status.isTerminal()) {
             run.deadline = null;
             run.nextAttemptAt = null;
+            run.waitingSince = null;
             metrics.finished(status);
         }
         if (result != null) {
@@ -84,7 +91,7 @@ public class RunTransitions {
         run.updatedAt = Instant.now();
         RunEvent event = new RunEvent(run.tenant, run.id.toString(), run.taskName, run.taskVersion, status, run.seq,
                 run.attempt, result, error, run.updatedAt, origin == null ? null : EventJson.readTree(run.inputs), origin,
-                null, links == null ? null : links.parentRunId(), links == null ? null : links.dependencyRunIds(),
+                details, links == null ? null : links.parentRunId(), links == null ? null : links.dependencyRunIds(),
                 links == null ? null : links.definedIn());
         return outbox.add(Topics.RUN_EVENTS, run.id.toString(), event.type(), run.id.toString(), event).replaceWithVoid();
     }
@@ -92,6 +99,7 @@ public class RunTransitions {
     /** QUEUED with the next attempt number, and the attempt's request for the executors. */
     public Uni<Void> queueNextAttempt(ScheduledRun run, String origin) {
         run.attempt += 1;
+        run.waitingSince = null;
         run.nextAttemptAt = null;
         run.deadline = deadline(EventJson.readTree(run.definition), Instant.now());
         return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> sendRequest(run));
