@@ -68,7 +68,9 @@ public final class Bench {
         if (scenario.equals("limits") || scenario.equals("throughput") || scenario.equals("all")) {
             limits();
         }
-        if (!scenario.equals("limits")) {
+        if (scenario.equals("schedules")) {
+            schedules();
+        } else if (!scenario.equals("limits")) {
             try (Platform platform = new Platform(endpoints, options)) {
                 if (scenario.equals("throughput") || scenario.equals("all")) {
                     throughput(platform);
@@ -311,6 +313,28 @@ public final class Bench {
         result.cpuMsPerNode().forEach((service, ms) -> table.row("CPU ms per node, " + service, ms));
         table.print(OUT);
         OUT.println("  CPU from /proc of each service's process, before and after the run");
+    }
+
+    // ------------------------------------------------------------------ schedules
+
+    private void schedules() throws Exception {
+        progress("schedules: %,d cron schedules, each once a minute, for %d minutes", options.schedules(), options.minutes());
+        SchedulesBench.Result result = new SchedulesBench(endpoints, line -> progress("%s", line))
+                .measure(options.schedules(), options.minutes());
+        report.put("schedules", result);
+        Table table = new Table("%,d cron schedules, each once a minute (%,d fire times a second), %d minutes measured"
+                .formatted(result.schedules(), result.schedules() / 60, result.minutes()), "what", "value");
+        table.row("fire times due", result.fireTimesDue());
+        table.row("fired (a run stored)", result.fired());
+        table.row("missing (not fired within 60 s of the window's end)", result.missing());
+        table.row("fire lag to the run stored, p50 / p99 / max (ms)", result.lagToRun().p50() + " / "
+                + result.lagToRun().p99() + " / " + result.lagToRun().max());
+        table.row("QUEUED events seen", result.eventsSeen());
+        table.row("fire lag to the QUEUED event, p50 / p99 / max (ms)", result.lagToEvent().p50() + " / "
+                + result.lagToEvent().p99() + " / " + result.lagToEvent().max());
+        table.row("task-scheduler CPU (cores busy)", result.schedulerCpuCores());
+        table.print(OUT);
+        OUT.println("  runs wait QUEUED for a pool nobody serves: only the scheduler (and the API's projection) works");
     }
 
     // ------------------------------------------------------------------ plumbing

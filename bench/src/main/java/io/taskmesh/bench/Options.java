@@ -24,13 +24,15 @@ record Options(
         int peerThreads,
         int runs,
         int nodes,
+        int schedules,
+        int minutes,
         String user,
         @JsonIgnore String password) {
 
-    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "graph", "all");
+    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "graph", "schedules", "all");
 
     static final String USAGE = """
-            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|graph|all> [flags]
+            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|graph|schedules|all> [flags]
 
               limits      what this machine can do at most: PostgreSQL commits/s (one small insert per
                           transaction, JDBC) and Kafka records/s produced with acks=all
@@ -42,6 +44,8 @@ record Options(
               list        run lists with --runs runs in the table: latency of each list through the API
               graph       one run of a task whose inline subtasks make a tree of about --nodes runs: time to
                           the root's end, nodes/s, and CPU per node of each service
+              schedules   --schedules cron schedules firing once a minute each, for --minutes minutes:
+                          fire lag p50/p99 (to the run stored, to its QUEUED event) and the scheduler's CPU
               all         limits, throughput, peer and latency, in that order
 
             flags (defaults in brackets):
@@ -57,6 +61,8 @@ record Options(
                                   calls of each list in list [50]
               --runs N            runs in the table for list (inserted for it, deleted after) [1000000]
               --nodes N           leaves of the graph scenario's tree (50 x 50 x N/2500 under the root) [10000]
+              --schedules N       cron schedules of the schedules scenario [100000]
+              --minutes N         measured minutes of the schedules scenario [3]
               --drain N           seconds to wait for runs still in flight after a phase [30]
               --run-timeout N     seconds after which a run that did not finish counts as lost [60]
               --user U            Keycloak user that starts the runs [alice]
@@ -85,6 +91,8 @@ record Options(
         int peerThreads = 8;
         int runs = 1_000_000;
         int nodes = 10_000;
+        int schedules = 100_000;
+        int minutes = 3;
         String user = "alice";
         String password = null;
         for (int i = 1; i < args.length; i++) {
@@ -114,13 +122,15 @@ record Options(
                 case "--peer-threads" -> peerThreads = positive(flag, value);
                 case "--runs" -> runs = positive(flag, value);
                 case "--nodes" -> nodes = positive(flag, value);
+                case "--schedules" -> schedules = positive(flag, value);
+                case "--minutes" -> minutes = positive(flag, value);
                 case "--user" -> user = value;
                 case "--password" -> password = value;
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
         return new Options(scenario, seconds, warmup, rates, concurrency, limitSeconds, connections, via, drain,
-                runTimeout, samples, peerThreads, runs, nodes, user, password == null ? user : password);
+                runTimeout, samples, peerThreads, runs, nodes, schedules, minutes, user, password == null ? user : password);
     }
 
     private static int positive(String flag, String value) {
