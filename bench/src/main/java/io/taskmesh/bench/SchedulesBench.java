@@ -108,7 +108,7 @@ final class SchedulesBench {
         try (PreparedStatement insert = db.prepareStatement("""
                 INSERT INTO task_scheduler.time_trigger (id, task_id, position, spec, next_fire_at, created_at)
                 SELECT gen_random_uuid(), ?, g, '{"type":"schedule","cron":"' || (g % 60) || ' * * * * ?"}',
-                       ? + make_interval(secs => g % 60), now()
+                       CAST(? AS timestamptz) + make_interval(secs => g % 60), now()
                 FROM generate_series(0, ? - 1) g""")) {
             insert.setObject(1, task);
             insert.setTimestamp(2, Timestamp.from(firstMinute.minus(Duration.ofMinutes(1))));

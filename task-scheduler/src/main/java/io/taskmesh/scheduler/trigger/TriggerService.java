@@ -142,7 +142,11 @@ public class TriggerService {
                 });
     }
 
-    /** Fires every due trigger; returns the number of runs created. */
+    /**
+     * Fires every due trigger; returns the number of runs created. A claimed batch costs a few round trips to the
+     * database whatever its size: its fire times are recorded in one statement, its tasks read in one query, and
+     * its runs and their events written in JDBC batches when the transaction flushes.
+     */
     @WithTransaction
     @WithSpan("TriggerService.fireDue")
     public Uni<Integer> fireDue(Instant now) {
@@ -151,15 +155,40 @@ public class TriggerService {
                 .setParameter("now", now).setMaxResults(CLAIM_BATCH).setLockMode(LockMode.UPGRADE_SKIPLOCKED)
                 .getResultList()
                 .chain(due -> {
-                    Uni<Integer> created = Uni.createFrom().item(0);
-                    for (TimeTrigger trigger : due) {
-                        created = created.chain(count -> fire(session, trigger, now).map(n -> count + n));
+                    if (due.isEmpty()) {
+                        return Uni.createFrom().item(0);
                     }
-                    return created;
+                    List<FireTime> fireTimes = new ArrayList<>();
+                    for (TimeTrigger trigger : due) {
+                        fireTimes.addAll(advance(trigger, now));
+                    }
+                    return record(session, fireTimes, now).chain(recorded -> tasksOf(session, due).chain(tasks -> {
+                        Uni<Integer> created = Uni.createFrom().item(0);
+                        java.util.Map<String, JsonNode> definitions = new java.util.HashMap<>();
+                        for (FireTime f : fireTimes) {
+                            KnownTask task = tasks.get(f.trigger().taskId);
+                            if (task == null || !recorded.contains(f.trigger().id + "@" + f.at())) {
+                                continue;
+                            }
+                            metrics.fired(Duration.between(f.at(), now));
+                            JsonNode definition = definitions.computeIfAbsent(task.taskId + "@" + task.version,
+                                    k -> EventJson.readTree(task.definition));
+                            created = created.chain(count -> runs.createNew(task.tenant, task.name, task.version,
+                                    definition.deepCopy(), f.spec().inputs(), f.runId(),
+                                    "trigger:" + f.spec().name(f.trigger().position) + "@" + f.at())
+                                    .replaceWith(count + 1));
+                        }
+                        return created;
+                    }));
                 }));
     }
 
-    private Uni<Integer> fire(org.hibernate.reactive.mutiny.Mutiny.Session session, TimeTrigger trigger, Instant now) {
+    /** A fire time of a trigger, and the id its run gets (the same on every replica). */
+    private record FireTime(TimeTrigger trigger, TriggerSpec spec, Instant at, UUID runId) {
+    }
+
+    /** The fire times of a due trigger that its misfire policy runs now; moves it to its next fire time. */
+    private static List<FireTime> advance(TimeTrigger trigger, Instant now) {
         TriggerSpec spec = new TriggerSpec(EventJson.readTree(trigger.spec));
         List<Instant> fireTimes = spec.toFire(trigger.nextFireAt, now);
         Instant last = trigger.nextFireAt;
@@ -172,33 +201,59 @@ public class TriggerService {
             LOG.infof("trigger %s of task %s missed fire times since %s; misfire policy runs %d", trigger.id,
                     trigger.taskId, last, fireTimes.size());
         }
-        return session.find(KnownTask.class, trigger.taskId).chain(task -> {
-            Uni<Integer> created = Uni.createFrom().item(0);
-            for (Instant fireTime : fireTimes) {
-                created = created.chain(count -> fireOnce(session, task, trigger, spec, fireTime, now)
-                        .map(fired -> fired ? count + 1 : count));
-            }
-            return created;
-        });
+        return fireTimes.stream().map(at -> new FireTime(trigger, spec, at,
+                UUID.nameUUIDFromBytes((trigger.id + "@" + at).getBytes(StandardCharsets.UTF_8)))).toList();
     }
 
-    /** One fire time: recorded under its primary key first, so a second replica's attempt changes nothing. */
-    private Uni<Boolean> fireOnce(org.hibernate.reactive.mutiny.Mutiny.Session session, KnownTask task,
-            TimeTrigger trigger, TriggerSpec spec, Instant fireTime, Instant now) {
-        UUID runId = UUID.nameUUIDFromBytes((trigger.id + "@" + fireTime).getBytes(StandardCharsets.UTF_8));
+    /**
+     * Records the fire times under their primary key, all in one statement; returns those recorded now
+     * ({@code trigger@time}): one another replica recorded first is not fired again.
+     */
+    private static Uni<Set<String>> record(org.hibernate.reactive.mutiny.Mutiny.Session session, List<FireTime> fireTimes,
+            Instant now) {
+        if (fireTimes.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        UUID[] triggers = fireTimes.stream().map(f -> f.trigger().id).toArray(UUID[]::new);
+        // as text: the driver binds no array of timestamps
+        String[] times = fireTimes.stream().map(f -> f.at().toString()).toArray(String[]::new);
+        UUID[] runIds = fireTimes.stream().map(FireTime::runId).toArray(UUID[]::new);
         return session.createNativeQuery("""
                         INSERT INTO {h-schema}trigger_fire (trigger_id, fire_time, run_id, fired_at)
-                        VALUES (:trigger, :fireTime, :run, :now) ON CONFLICT DO NOTHING""")
-                .setParameter("trigger", trigger.id).setParameter("fireTime", fireTime)
-                .setParameter("run", runId).setParameter("now", now)
-                .executeUpdate()
-                .invoke(inserted -> {
-                    if (inserted > 0) {
-                        metrics.fired(Duration.between(fireTime, now));
+                        SELECT t, f, r, :now FROM unnest(CAST(:triggers AS uuid[]), CAST(CAST(:times AS text[]) AS timestamptz[]), CAST(:runs AS uuid[])) AS x(t, f, r)
+                        ON CONFLICT DO NOTHING RETURNING trigger_id, fire_time""", Object[].class)
+                .setParameter("triggers", triggers).setParameter("times", times).setParameter("runs", runIds)
+                .setParameter("now", now)
+                .getResultList()
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    for (Object[] row : rows) {
+                        recorded.add(row[0] + "@" + toInstant(row[1]));
                     }
-                })
-                .chain(inserted -> inserted == 0 ? Uni.createFrom().item(false)
-                        : runs.create(task.tenant, task.name, task.version, EventJson.readTree(task.definition),
-                                spec.inputs(), runId, "trigger:" + spec.name(trigger.position) + "@" + fireTime));
+                    return recorded;
+                });
+    }
+
+    private static Instant toInstant(Object value) {
+        return switch (value) {
+            case Instant i -> i;
+            case java.time.OffsetDateTime o -> o.toInstant();
+            case java.time.LocalDateTime l -> l.toInstant(java.time.ZoneOffset.UTC);
+            case java.sql.Timestamp t -> t.toInstant();
+            default -> throw new IllegalStateException("unexpected fire time " + value.getClass());
+        };
+    }
+
+    private static Uni<java.util.Map<UUID, KnownTask>> tasksOf(org.hibernate.reactive.mutiny.Mutiny.Session session,
+            List<TimeTrigger> due) {
+        Set<UUID> ids = new HashSet<>();
+        due.forEach(t -> ids.add(t.taskId));
+        return session.createSelectionQuery("from KnownTask where taskId in :ids", KnownTask.class)
+                .setParameter("ids", ids).getResultList()
+                .map(tasks -> {
+                    java.util.Map<UUID, KnownTask> byId = new java.util.HashMap<>();
+                    tasks.forEach(t -> byId.put(t.taskId, t));
+                    return byId;
+                });
     }
 }

@@ -108,10 +108,19 @@ public class RunScheduler {
     /** As above; a {@code refusal} (say, a trigger that could not compute the inputs) makes the run FAILED at once. */
     public Uni<Boolean> create(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
             String origin, RunEvent.RunError refusal) {
-        return runs.findById(runId).chain(existing -> {
-            if (existing != null) {
-                return Uni.createFrom().item(false);
-            }
+        return runs.findById(runId).chain(existing -> existing != null ? Uni.createFrom().item(false)
+                : createNew(tenant, task, version, definition, inputs, runId, origin, refusal).replaceWith(true));
+    }
+
+    /** A run whose id is new for certain (a trigger's fire time just recorded under its primary key). */
+    public Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
+            String origin) {
+        return createNew(tenant, task, version, definition, inputs, runId, origin, null);
+    }
+
+    private Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs,
+            UUID runId, String origin, RunEvent.RunError refusal) {
+        {
             Instant now = Instant.now();
             ScheduledRun run = new ScheduledRun();
             run.id = runId;
@@ -131,14 +140,13 @@ public class RunScheduler {
                     : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
                             + String.join("; ", problems));
             if (error != null) {
-                return runs.persist(run).chain(() -> transitions.announce(run, RunStatus.FAILED, null, error, origin))
-                        .replaceWith(true);
+                return runs.persist(run).chain(() -> transitions.announce(run, RunStatus.FAILED, null, error, origin));
             }
             if (GraphPlanner.isGraph(definition)) {
-                return graphs.expand(run, definition, origin).replaceWith(true);
+                return graphs.expand(run, definition, origin);
             }
-            return runs.persist(run).chain(() -> slots.start(run, origin)).replaceWith(true);
-        });
+            return runs.persist(run).chain(() -> slots.start(run, origin));
+        }
     }
 
     private static List<String> inputProblems(JsonNode definition, JsonNode inputs) {
