@@ -28,7 +28,8 @@ public class Delivery {
     @Column(nullable = false)
     public String endpoint;
 
-    @Column(name = "run_id", nullable = false)
+    /** The run the event is about; null for an event about a task (TASK_DEACTIVATED). */
+    @Column(name = "run_id")
     public UUID runId;
 
     @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)

@@ -1,5 +1,9 @@
 package io.taskmesh.notification.delivery;
 
+import io.taskmesh.notification.subscription.TaskProfile;
+import io.taskmesh.notification.subscription.TaskProfiles;
+import io.taskmesh.notification.subscription.rest.NewSubscription;
+import java.util.function.BiPredicate;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -30,13 +34,16 @@ public class RunEventNotifier {
     private final SubscriptionRepository subscriptions;
     private final DeliveryRepository deliveries;
     private final RunEventLog log;
+    private final TaskProfiles profiles;
     private final String apiBaseUrl;
 
     public RunEventNotifier(SubscriptionRepository subscriptions, DeliveryRepository deliveries, RunEventLog log,
+            TaskProfiles profiles,
             @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.log = log;
+        this.profiles = profiles;
         this.apiBaseUrl = apiBaseUrl;
     }
 
@@ -47,26 +54,43 @@ public class RunEventNotifier {
 
     Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
         String body = body(incoming, event).toString();
-        return log.append(incoming.id(), event.tenant(), event.task(), event.status().name(), incoming.type(), body,
-                        event.at())
-                .chain(() -> Panache.withTransaction(() -> subscriptions.forTask(event.tenant(), event.task())
-                        .chain(matching -> queueAll(matching.stream()
-                                .filter(s -> s.statusSet().contains(event.status().name())).toList(),
-                                incoming, event, body))));
+        String status = event.status().name();
+        return log.append(incoming.id(), event.tenant(), event.task(), status, incoming.type(), body, event.at())
+                .chain(() -> Panache.withTransaction(() -> matching(event.tenant(), event.task(),
+                        (s, task) -> s.statusSet().contains(status)
+                                || (s.statusSet().contains(NewSubscription.DELIVERABLE) && task != null && task.delivers(status)))
+                        .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
+                                UUID.fromString(event.runId()), body))));
+    }
+
+    /**
+     * The subscriptions of a tenant that cover a task (by name, or every task: an indexed look-up), whose label
+     * selector the task's labels hold, and that {@code wants} the event; the task's profile is read only when a
+     * candidate needs it.
+     */
+    Uni<List<Subscription>> matching(String tenant, String task, BiPredicate<Subscription, TaskProfile> wants) {
+        return subscriptions.forTask(tenant, task).chain(candidates -> {
+            boolean needsProfile = candidates.stream()
+                    .anyMatch(s -> s.labels != null || s.statusSet().contains(NewSubscription.DELIVERABLE));
+            Uni<TaskProfile> profile = needsProfile ? profiles.find(tenant, task) : Uni.createFrom().nullItem();
+            return profile.map(p -> candidates.stream()
+                    .filter(s -> s.labels == null || (p != null && p.hasLabels(s.labels)))
+                    .filter(s -> wants.test(s, p)).toList());
+        });
     }
 
     /** One after the other: the session is not shared by concurrent queries. */
-    private Uni<Void> queueAll(List<Subscription> matching, IncomingEvent incoming, RunEvent event, String body) {
+    Uni<Void> queueAll(List<Subscription> matching, String eventId, String eventType, UUID runId, String body) {
         Uni<Void> all = Uni.createFrom().voidItem();
         for (Subscription s : matching) {
-            all = all.chain(() -> queue(s, incoming, event, body));
+            all = all.chain(() -> queue(s, eventId, eventType, runId, body));
         }
         return all;
     }
 
     /** Queues the delivery (once per subscription and event id); {@link DeliveryWorker} sends it. */
-    private Uni<Void> queue(Subscription subscription, IncomingEvent incoming, RunEvent event, String body) {
-        return deliveries.find(subscription.id, incoming.id()).chain(existing -> {
+    private Uni<Void> queue(Subscription subscription, String eventId, String eventType, UUID runId, String body) {
+        return deliveries.find(subscription.id, eventId).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().voidItem();
             }
@@ -74,9 +98,9 @@ public class RunEventNotifier {
             d.id = UUID.randomUUID();
             d.subscriptionId = subscription.id;
             d.endpoint = EndpointLimits.endpointOf(subscription);
-            d.eventId = incoming.id();
-            d.eventType = incoming.type();
-            d.runId = UUID.fromString(event.runId());
+            d.eventId = eventId;
+            d.eventType = eventType;
+            d.runId = runId;
             d.status = Delivery.Status.PENDING;
             d.payload = body;
             d.createdAt = Instant.now();

@@ -49,6 +49,18 @@ public class Subscription {
     @Column(name = "previous_secret_expires_at")
     public Instant previousSecretExpiresAt;
 
+    /** Tasks selected by label: a JSON object whose every pair the task's labels must hold; null: no selection. */
+    @Column(columnDefinition = "text")
+    public String labels;
+
+    /** The task whose definition's {@code notifications} asked for this subscription; null for one made through the API. */
+    @Column(name = "managed_by_task")
+    public UUID managedByTask;
+
+    /** When it was deleted: it then matches nothing, and its deliveries stay visible. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -11,14 +11,19 @@ public class SubscriptionRepository implements PanacheRepositoryBase<Subscriptio
 
     /** Subscriptions of a tenant that cover a task: those for it by name and those for every task. */
     public Uni<List<Subscription>> forTask(String tenant, String task) {
-        return list("tenant = ?1 and (taskName = ?2 or taskName is null)", tenant, task);
+        return list("tenant = ?1 and (taskName = ?2 or taskName is null) and deletedAt is null", tenant, task);
     }
 
     public Uni<List<Subscription>> listForTenant(String tenant) {
-        return list("tenant = ?1 order by createdAt", tenant);
+        return list("tenant = ?1 and deletedAt is null order by createdAt", tenant);
     }
 
     public Uni<Subscription> findForTenant(String tenant, UUID id) {
-        return find("tenant = ?1 and id = ?2", tenant, id).firstResult();
+        return find("tenant = ?1 and id = ?2 and deletedAt is null", tenant, id).firstResult();
+    }
+
+    /** The subscriptions a task's definition asked for, still in force. */
+    public Uni<List<Subscription>> managedBy(UUID taskId) {
+        return list("managedByTask = ?1 and deletedAt is null", taskId);
     }
 }

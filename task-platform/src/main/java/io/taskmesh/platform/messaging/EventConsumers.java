@@ -56,7 +56,13 @@ public final class EventConsumers {
 
     private static Uni<Void> reject(Message<?> message, Throwable failure, LogContext log) {
         try (LogContext.Entered entered = log == null ? () -> { } : log.enter()) {
-            LOG.warnf("event rejected to the dead-letter topic: %s", failure.getMessage());
+            Throwable cause = failure;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            // after retries, the message says they ran out: what failed is the last cause
+            LOG.warnf("event rejected to the dead-letter topic: %s%s", failure.getMessage(),
+                    cause == failure ? "" : " (last failure: " + cause + ")");
         }
         return Uni.createFrom().completionStage(message.nack(failure));
     }

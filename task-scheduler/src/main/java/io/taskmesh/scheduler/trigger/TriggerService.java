@@ -149,18 +149,28 @@ public class TriggerService {
      */
     @WithTransaction
     @WithSpan("TriggerService.fireDue")
-    public Uni<Integer> fireDue(Instant now) {
+    public Uni<Fired> fireDue(Instant now) {
         return Panache.getSession().chain(session -> session
                 .createSelectionQuery("from TimeTrigger where nextFireAt <= :now order by nextFireAt", TimeTrigger.class)
                 .setParameter("now", now).setMaxResults(CLAIM_BATCH).setLockMode(LockMode.UPGRADE_SKIPLOCKED)
                 .getResultList()
                 .chain(due -> {
                     if (due.isEmpty()) {
-                        return Uni.createFrom().item(0);
+                        return Uni.createFrom().item(new Fired(0, 0));
                     }
                     List<FireTime> fireTimes = new ArrayList<>();
+                    int misfired = 0;
                     for (TimeTrigger trigger : due) {
-                        fireTimes.addAll(advance(trigger, now));
+                        Instant dueAt = trigger.nextFireAt;
+                        List<FireTime> times = advance(trigger, now);
+                        fireTimes.addAll(times);
+                        if (times.size() != 1 || !times.getFirst().at().equals(dueAt)) {
+                            misfired++;
+                        }
+                    }
+                    if (misfired > 0) {
+                        LOG.infof("%d of %d due triggers missed fire times (more than %s late); each ran what its"
+                                + " misfire policy says", misfired, due.size(), TriggerSpec.MISFIRE_THRESHOLD);
                     }
                     return record(session, fireTimes, now).chain(recorded -> tasksOf(session, due).chain(tasks -> {
                         Uni<Integer> created = Uni.createFrom().item(0);
@@ -178,9 +188,16 @@ public class TriggerService {
                                     "trigger:" + f.spec().name(f.trigger().position) + "@" + f.at())
                                     .replaceWith(count + 1));
                         }
-                        return created;
+                        return created.map(count -> new Fired(due.size(), count));
                     }));
                 }));
+    }
+
+    /** A claimed batch: how many due triggers it held, and how many runs they created. */
+    public record Fired(int claimed, int created) {
+        public boolean full() {
+            return claimed >= CLAIM_BATCH;
+        }
     }
 
     /** A fire time of a trigger, and the id its run gets (the same on every replica). */
@@ -198,7 +215,7 @@ public class TriggerService {
         }
         trigger.nextFireAt = next;
         if (fireTimes.size() != 1 || !fireTimes.getFirst().equals(last)) {
-            LOG.infof("trigger %s of task %s missed fire times since %s; misfire policy runs %d", trigger.id,
+            LOG.debugf("trigger %s of task %s missed fire times since %s; misfire policy runs %d", trigger.id,
                     trigger.taskId, last, fireTimes.size());
         }
         return fireTimes.stream().map(at -> new FireTime(trigger, spec, at,

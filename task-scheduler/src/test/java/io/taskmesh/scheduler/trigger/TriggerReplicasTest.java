@@ -72,7 +72,7 @@ class TriggerReplicasTest {
                 for (int r = 0; r < REPLICAS; r++) {
                     Callable<Integer> tick = () -> {
                         try {
-                            return VertxContextSupport.subscribeAndAwait(() -> triggers.fireDue(now));
+                            return VertxContextSupport.subscribeAndAwait(() -> triggers.fireDue(now)).created();
                         } catch (Throwable t) {
                             throw new IllegalStateException("a replica's tick failed", t);
                         }

@@ -1,5 +1,6 @@
 package io.taskmesh.notification.subscription.rest;
 
+import io.taskmesh.events.EventJson;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -17,6 +18,7 @@ import io.taskmesh.platform.problem.ProblemException;
 import io.taskmesh.platform.security.CurrentTenant;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -41,14 +44,28 @@ public class SubscriptionResource {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SubscriptionView(String id, String task, List<String> events, String channel, String url,
-            List<String> to, String secret, Instant previousSecretExpiresAt, Instant createdAt) {
+    public record SubscriptionView(String id, String task, Map<String, String> labels, List<String> events,
+            String channel, String url, List<String> to, String secret, Instant previousSecretExpiresAt,
+            Boolean definedByTask, Instant createdAt) {
         static SubscriptionView of(Subscription s, boolean withSecret) {
-            return new SubscriptionView(s.id.toString(), s.taskName, List.of(s.statuses.split(",")), s.channel, s.url,
-                    s.recipients == null ? null : s.recipientList(), withSecret ? s.secret : null,
+            return new SubscriptionView(s.id.toString(), s.taskName,
+                    s.labels == null ? null : readLabels(s.labels), List.of(s.statuses.split(",")),
+                    s.channel, s.url, s.recipients == null ? null : s.recipientList(), withSecret ? s.secret : null,
                     s.previousSecretExpiresAt != null && s.previousSecretExpiresAt.isAfter(Instant.now())
                             ? s.previousSecretExpiresAt : null,
-                    s.createdAt);
+                    s.managedByTask == null ? null : true, s.createdAt);
+        }
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> LABELS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
+
+    private static Map<String, String> readLabels(String json) {
+        try {
+            return EventJson.mapper().readValue(json, LABELS);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable labels " + json, e);
         }
     }
 
@@ -60,7 +77,8 @@ public class SubscriptionResource {
             int attempts, Integer responseCode, Long latencyMs, String lastError, Instant nextAttemptAt,
             Instant createdAt, Instant updatedAt) {
         static DeliveryView of(Delivery d) {
-            return new DeliveryView(d.id.toString(), d.eventId, d.eventType, d.runId.toString(), d.status, d.attempts,
+            return new DeliveryView(d.id.toString(), d.eventId, d.eventType, d.runId == null ? null : d.runId.toString(),
+                    d.status, d.attempts,
                     d.responseCode, d.latencyMs, d.lastError, d.nextAttemptAt, d.createdAt, d.updatedAt);
         }
     }
@@ -109,24 +127,35 @@ public class SubscriptionResource {
     }
 
     private Uni<Response> persist(NewSubscription request, String tenant, String user) {
-        Subscription s = new Subscription();
-        s.id = UUID.randomUUID();
-        s.tenant = tenant;
-        s.taskName = request.task();
-        s.statuses = String.join(",", request.events());
-        Channel channel = request.channelOrDefault();
-        s.channel = channel.id();
-        s.url = request.url();
-        s.recipients = request.to() == null ? null : String.join(",", request.to());
-        s.secret = channel == Channel.WEBHOOK ? newSecret() : null;
-        s.createdAt = Instant.now();
-        s.createdBy = user;
+        Subscription s = request.toSubscription(UUID.randomUUID(), tenant, user, newSecret());
         return subscriptions.persist(s).map(saved -> Response
                 .created(URI.create("/api/v1/subscriptions/" + saved.id))
                 .entity(SubscriptionView.of(saved, true)).build());
     }
 
-    static String newSecret() {
+    /**
+     * Deletes a subscription: it matches no event any more, and its pending deliveries are not sent. One that a
+     * task's definition asks for is changed with the task (409).
+     */
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed({"task-author", "task-operator", "taskmesh-admin"})
+    public Uni<Response> delete(@PathParam("id") String id) {
+        UUID subscriptionId = parse(id);
+        return Panache.withTransaction(() -> subscriptions.findForTenant(caller.id(), subscriptionId).map(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("subscription " + id);
+            }
+            if (s.managedByTask != null) {
+                throw ProblemException.conflict("Subscription " + id + " comes from the notifications of task '"
+                        + s.taskName + "'; change the task's definition instead");
+            }
+            s.deletedAt = Instant.now();
+            return Response.noContent().build();
+        }));
+    }
+
+    public static String newSecret() {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return "whsec_" + Base64.getEncoder().encodeToString(key);
