@@ -35,15 +35,17 @@ public class RunEventNotifier {
     private final DeliveryRepository deliveries;
     private final RunEventLog log;
     private final TaskProfiles profiles;
+    private final LateRuns lateRuns;
     private final String apiBaseUrl;
 
     public RunEventNotifier(SubscriptionRepository subscriptions, DeliveryRepository deliveries, RunEventLog log,
-            TaskProfiles profiles,
+            TaskProfiles profiles, LateRuns lateRuns,
             @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.log = log;
         this.profiles = profiles;
+        this.lateRuns = lateRuns;
         this.apiBaseUrl = apiBaseUrl;
     }
 
@@ -55,12 +57,15 @@ public class RunEventNotifier {
     Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
         String body = body(incoming, event).toString();
         String status = event.status().name();
+        boolean watched = event.status().isTerminal() || (event.origin() != null && event.origin().startsWith("trigger:"));
         return log.append(incoming.id(), event.tenant(), event.task(), status, incoming.type(), body, event.at())
                 .chain(() -> Panache.withTransaction(() -> matching(event.tenant(), event.task(),
                         (s, task) -> s.statusSet().contains(status)
                                 || (s.statusSet().contains(NewSubscription.DELIVERABLE) && task != null && task.delivers(status)))
                         .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
-                                UUID.fromString(event.runId()), body))));
+                                UUID.fromString(event.runId()), body))
+                        .chain(() -> watched ? profiles.find(event.tenant(), event.task())
+                                .chain(task -> lateRuns.observe(event, task)) : Uni.createFrom().voidItem())));
     }
 
     /**

@@ -75,6 +75,7 @@ public class TaskDefinitionsConsumer {
             profile.labels = definition.path("labels").isObject() ? definition.get("labels").toString() : "{}";
             profile.deliverable = definition.path("isDeliverable").asBoolean(false);
             profile.validated = definition.path("validation").path("externalValidationRequired").asBoolean(false);
+            profile.triggers = definition.path("triggers").isArray() ? definition.get("triggers").toString() : "[]";
             profile.changedAt = change.changedAt();
             Uni<Void> stored = known != null ? Uni.createFrom().voidItem() : profiles.persist(profile).replaceWithVoid();
             return stored.chain(() -> reconcile(profile, definition))

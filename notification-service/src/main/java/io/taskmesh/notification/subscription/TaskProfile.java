@@ -52,6 +52,10 @@ public class TaskProfile {
     @Column(nullable = false)
     public boolean validated;
 
+    /** The task's triggers, a JSON array: when a run a time trigger started is late. */
+    @Column(nullable = false, columnDefinition = "text")
+    public String triggers = "[]";
+
     @Column(name = "changed_at", nullable = false)
     public Instant changedAt;
 

@@ -187,6 +187,40 @@ class TaskNotificationsTest {
         assertThat(hooksFor(billing)).hasSize(3);
     }
 
+    /** A run a trigger started that is still going when its trigger fires next is late: told once, as RUN_LATE. */
+    @Test
+    void aRunStillGoingAtItsTriggersNextFireTimeIsLate() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String task = "hourly-" + taskId.substring(0, 8);
+        define(taskId, task, 1, "active", """
+                {"name":"%s","objective":"Tick","triggers":[{"type":"interval","every":"2s","name":"tick"}],
+                 "notifications":[{"events":["RUN_LATE"],"url":"%s"}]}""".formatted(task, url()));
+        awaitDefinedBy(task);
+
+        Instant fireTime = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String slow = UUID.randomUUID().toString();
+        String quick = UUID.randomUUID().toString();
+        for (String runId : List.of(slow, quick)) {
+            RunEvent queued = new RunEvent("acme", runId, task, 1, RunStatus.QUEUED, 1, 1, null, null, Instant.now(),
+                    EventJson.readTree("{}"), "trigger:tick@" + fireTime);
+            KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, runId, UUID.randomUUID().toString(), RunStatus.QUEUED.eventType(),
+                    runId, EventJson.write(queued));
+        }
+        // the quick one ends before the next fire time; the slow one does not
+        RunEvent done = new RunEvent("acme", quick, task, 1, RunStatus.SUCCEEDED, 3, 1, null, null, Instant.now());
+        KafkaProbe.publishCloudEvent(Topics.RUN_EVENTS, quick, UUID.randomUUID().toString(), RunStatus.SUCCEEDED.eventType(),
+                quick, EventJson.write(done));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !hooksFor(task).isEmpty());
+        Thread.sleep(3000);
+        assertThat(hooksFor(task)).hasSize(1);
+        JsonNode late = hooksFor(task).getFirst();
+        assertThat(late.path("type").asText()).isEqualTo("io.taskmesh.run.late.v1");
+        assertThat(late.path("data").path("runId").asText()).isEqualTo(slow);
+        assertThat(late.path("data").path("fireTime").asText()).isEqualTo(fireTime.toString());
+        assertThat(Instant.parse(late.path("data").path("nextFireTime").asText())).isEqualTo(fireTime.plusSeconds(2));
+    }
+
     @Test
     void aLabelSelectorMustNameLabels() {
         given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)

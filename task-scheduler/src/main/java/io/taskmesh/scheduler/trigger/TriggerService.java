@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.TaskDefinitionChanged;
@@ -173,28 +174,27 @@ public class TriggerService {
                                 + " misfire policy says", misfired, due.size(), TriggerSpec.MISFIRE_THRESHOLD);
                     }
                     return record(session, fireTimes, now).chain(recorded -> tasksOf(session, due).chain(tasks -> {
-                        Uni<Integer> created = Uni.createFrom().item(0);
                         java.util.Map<String, JsonNode> definitions = new java.util.HashMap<>();
-                        for (FireTime f : fireTimes) {
+                        List<FireTime> toCreate = fireTimes.stream().filter(f -> tasks.containsKey(f.trigger().taskId)
+                                && recorded.contains(f.trigger().id + "@" + f.at())).toList();
+                        // one after the other, without a chain as deep as the batch (its steps end at once, and a
+                        // chain of hundreds of them would exhaust the event loop's stack)
+                        return Multi.createFrom().iterable(toCreate).onItem().transformToUniAndConcatenate(f -> {
                             KnownTask task = tasks.get(f.trigger().taskId);
-                            if (task == null || !recorded.contains(f.trigger().id + "@" + f.at())) {
-                                continue;
-                            }
                             metrics.fired(Duration.between(f.at(), now));
                             JsonNode definition = definitions.computeIfAbsent(task.taskId + "@" + task.version,
                                     k -> EventJson.readTree(task.definition));
-                            created = created.chain(count -> runs.createNew(task.tenant, task.name, task.version,
-                                    definition.deepCopy(), f.spec().inputs(), f.runId(),
-                                    "trigger:" + f.spec().name(f.trigger().position) + "@" + f.at())
-                                    .replaceWith(count + 1));
-                        }
-                        return created.map(count -> new Fired(due.size(), count));
+                            return runs.createNew(task.tenant, task.name, task.version, definition.deepCopy(),
+                                    f.spec().inputs(), f.runId(),
+                                    "trigger:" + f.spec().name(f.trigger().position) + "@" + f.at());
+                        }).collect().last().replaceWith(() -> new Fired(due.size(), toCreate.size()));
                     }));
                 }));
     }
 
     /** A claimed batch: how many due triggers it held, and how many runs they created. */
     public record Fired(int claimed, int created) {
+        /** A full batch: more may be due. */
         public boolean full() {
             return claimed >= CLAIM_BATCH;
         }

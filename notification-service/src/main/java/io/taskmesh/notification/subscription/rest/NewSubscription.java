@@ -27,6 +27,7 @@ public record NewSubscription(String task, Map<String, String> labels, List<Stri
     /** Events that are not run statuses. */
     public static final String DELIVERABLE = "DELIVERABLE";
     public static final String TASK_DEACTIVATED = "TASK_DEACTIVATED";
+    public static final String RUN_LATE = "RUN_LATE";
     static final int MAX_LABELS = 20;
 
     /** Every event a subscription may name. */
@@ -34,6 +35,7 @@ public record NewSubscription(String task, Map<String, String> labels, List<Stri
         List<String> kinds = new ArrayList<>(Arrays.stream(RunStatus.values()).map(Enum::name).toList());
         kinds.add(DELIVERABLE);
         kinds.add(TASK_DEACTIVATED);
+        kinds.add(RUN_LATE);
         return kinds;
     }
 
