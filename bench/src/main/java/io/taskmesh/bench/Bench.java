@@ -70,6 +70,8 @@ public final class Bench {
         }
         if (scenario.equals("schedules")) {
             schedules();
+        } else if (scenario.equals("deliveries")) {
+            deliveries();
         } else if (!scenario.equals("limits")) {
             try (Platform platform = new Platform(endpoints, options)) {
                 if (scenario.equals("throughput") || scenario.equals("all")) {
@@ -335,6 +337,28 @@ public final class Bench {
         table.row("task-scheduler CPU (cores busy)", result.schedulerCpuCores());
         table.print(OUT);
         OUT.println("  runs wait QUEUED for a pool nobody serves: only the scheduler (and the API's projection) works");
+    }
+
+    // ------------------------------------------------------------------ deliveries
+
+    private void deliveries() throws Exception {
+        DeliveriesBench bench = new DeliveriesBench(endpoints, line -> progress("%s", line));
+        java.time.Duration drain = java.time.Duration.ofSeconds(options.drainSeconds());
+        List<DeliveriesBench.Result> results = new ArrayList<>();
+        progress("deliveries: %,d run events at %d/s, then %,d as fast as they go", options.events(),
+                options.deliveryRate(), options.events());
+        results.add(bench.measure(options.events(), options.deliveryRate(), drain));
+        results.add(bench.measure(options.events(), 0, drain));
+        report.put("deliveries", results);
+        Table table = new Table("Webhook deliveries to a receiver on this machine (one subscription)", "events published",
+                "delivered", "duplicates", "deliveries/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
+        for (DeliveriesBench.Result r : results) {
+            table.row(String.format("%,d %s", r.events(), r.rate() > 0 ? "at " + r.rate() + "/s" : "at once"),
+                    r.delivered(), r.duplicates(), r.deliveriesPerSecond(), r.eventToDelivery().p50(),
+                    r.eventToDelivery().p95(), r.eventToDelivery().p99(), r.eventToDelivery().max());
+        }
+        table.print(OUT);
+        OUT.println("  latency from the event's publication to its webhook received; signed, recorded, sent at least once");
     }
 
     // ------------------------------------------------------------------ plumbing

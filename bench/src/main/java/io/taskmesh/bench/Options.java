@@ -26,13 +26,15 @@ record Options(
         int nodes,
         int schedules,
         int minutes,
+        int events,
+        int deliveryRate,
         String user,
         @JsonIgnore String password) {
 
-    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "graph", "schedules", "all");
+    static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "graph", "schedules", "deliveries", "all");
 
     static final String USAGE = """
-            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|graph|schedules|all> [flags]
+            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|graph|schedules|deliveries|all> [flags]
 
               limits      what this machine can do at most: PostgreSQL commits/s (one small insert per
                           transaction, JDBC) and Kafka records/s produced with acks=all
@@ -46,6 +48,8 @@ record Options(
                           the root's end, nodes/s, and CPU per node of each service
               schedules   --schedules cron schedules firing once a minute each, for --minutes minutes:
                           fire lag p50/p99 (to the run stored, to its QUEUED event) and the scheduler's CPU
+              deliveries  --events run events to one webhook subscription, at --delivery-rate then as fast as
+                          they go: deliveries/s and event-to-delivery latency
               all         limits, throughput, peer and latency, in that order
 
             flags (defaults in brackets):
@@ -63,6 +67,8 @@ record Options(
               --nodes N           leaves of the graph scenario's tree (50 x 50 x N/2500 under the root) [10000]
               --schedules N       cron schedules of the schedules scenario [100000]
               --minutes N         measured minutes of the schedules scenario [3]
+              --events N          run events of each deliveries phase [5000]
+              --delivery-rate R   events/s of the first deliveries phase [100]
               --drain N           seconds to wait for runs still in flight after a phase [30]
               --run-timeout N     seconds after which a run that did not finish counts as lost [60]
               --user U            Keycloak user that starts the runs [alice]
@@ -93,6 +99,8 @@ record Options(
         int nodes = 10_000;
         int schedules = 100_000;
         int minutes = 3;
+        int events = 5000;
+        int deliveryRate = 100;
         String user = "alice";
         String password = null;
         for (int i = 1; i < args.length; i++) {
@@ -124,13 +132,15 @@ record Options(
                 case "--nodes" -> nodes = positive(flag, value);
                 case "--schedules" -> schedules = positive(flag, value);
                 case "--minutes" -> minutes = positive(flag, value);
+                case "--events" -> events = positive(flag, value);
+                case "--delivery-rate" -> deliveryRate = positive(flag, value);
                 case "--user" -> user = value;
                 case "--password" -> password = value;
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
         return new Options(scenario, seconds, warmup, rates, concurrency, limitSeconds, connections, via, drain,
-                runTimeout, samples, peerThreads, runs, nodes, schedules, minutes, user, password == null ? user : password);
+                runTimeout, samples, peerThreads, runs, nodes, schedules, minutes, events, deliveryRate, user, password == null ? user : password);
     }
 
     private static int positive(String flag, String value) {

@@ -87,6 +87,7 @@ class TaskResourceTest {
         String name = uniqueName("broken");
         String body = """
                 {"name":"%s","objectiv":"typo","limits":{"maxAttempts":0,"maxConcurrentRuns":0,"concurrencyPolicy":"drop"},
+                 "notifications":[{"events":["DONE"],"url":"ftp://example"},{"events":["FAILED"],"channel":"email"}],
                  "parameters":{"type":"nope"},
                  "steps":[{"id":"a","action":"transform","expression":"inputs.x *"},{"id":"a","action":"fly"}]}"""
                 .formatted(name);
@@ -96,7 +97,8 @@ class TaskResourceTest {
                 .contentType("application/problem+json")
                 .body("status", equalTo(422))
                 .body("errors.field", hasItems("objective", "objectiv", "limits.maxAttempts", "limits.maxConcurrentRuns",
-                        "limits.concurrencyPolicy", "parameters.type",
+                        "limits.concurrencyPolicy", "notifications[0].events[0]", "notifications[0].url", "notifications[1].to",
+                        "parameters.type",
                         "steps[0].expression", "steps[1].action", "steps[1].id"));
 
         as("alice").get("/api/v1/tasks/" + name).then().statusCode(404).contentType("application/problem+json");

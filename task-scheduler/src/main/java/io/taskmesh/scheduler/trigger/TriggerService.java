@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Multi;
+import io.taskmesh.platform.reactive.OneAfterAnother;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.TaskDefinitionChanged;
@@ -177,9 +177,7 @@ public class TriggerService {
                         java.util.Map<String, JsonNode> definitions = new java.util.HashMap<>();
                         List<FireTime> toCreate = fireTimes.stream().filter(f -> tasks.containsKey(f.trigger().taskId)
                                 && recorded.contains(f.trigger().id + "@" + f.at())).toList();
-                        // one after the other, without a chain as deep as the batch (its steps end at once, and a
-                        // chain of hundreds of them would exhaust the event loop's stack)
-                        return Multi.createFrom().iterable(toCreate).onItem().transformToUniAndConcatenate(f -> {
+                        return OneAfterAnother.each(toCreate, f -> {
                             KnownTask task = tasks.get(f.trigger().taskId);
                             metrics.fired(Duration.between(f.at(), now));
                             JsonNode definition = definitions.computeIfAbsent(task.taskId + "@" + task.version,
@@ -187,7 +185,7 @@ public class TriggerService {
                             return runs.createNew(task.tenant, task.name, task.version, definition.deepCopy(),
                                     f.spec().inputs(), f.runId(),
                                     "trigger:" + f.spec().name(f.trigger().position) + "@" + f.at());
-                        }).collect().last().replaceWith(() -> new Fired(due.size(), toCreate.size()));
+                        }).replaceWith(() -> new Fired(due.size(), toCreate.size()));
                     }));
                 }));
     }

@@ -14,6 +14,7 @@ import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunHeartbeat;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
+import io.taskmesh.platform.reactive.OneAfterAnother;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.graph.GraphPlanner;
 import io.taskmesh.scheduler.graph.RunGraphs;
@@ -277,21 +278,18 @@ public class RunScheduler {
     @WithTransaction
     @WithSpan("RunScheduler.retryDue")
     public Uni<Integer> retryDue(Instant now) {
-        return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> {
-            Uni<Void> all = Uni.createFrom().voidItem();
-            for (ScheduledRun run : due) {
-                if (run.status == RunStatus.PENDING) {
-                    all = all.chain(() -> graphs.expandWaiting(run));
-                } else if (run.status == RunStatus.FAILED) {
-                    all = all.chain(() -> transitions.queueNextAttempt(run, null));
-                } else {
-                    // nothing to retry any more; never let one such row stop the supervisor for every run
-                    LOG.warnf("run %s: a retry was due but the run is %s; none follows", run.id, run.status);
-                    run.nextAttemptAt = null;
-                }
+        return runs.claim("nextAttemptAt <= ?1 order by nextAttemptAt", now).chain(due -> OneAfterAnother.each(due, run -> {
+            if (run.status == RunStatus.PENDING) {
+                return graphs.expandWaiting(run);
             }
-            return all.replaceWith(due.size());
-        });
+            if (run.status == RunStatus.FAILED) {
+                return transitions.queueNextAttempt(run, null);
+            }
+            // nothing to retry any more; never let one such row stop the supervisor for every run
+            LOG.warnf("run %s: a retry was due but the run is %s; none follows", run.id, run.status);
+            run.nextAttemptAt = null;
+            return Uni.createFrom().voidItem();
+        }).replaceWith(due.size()));
     }
 
     /** Times out the runs still queued or running past their deadline, whether or not an executor is alive. */
@@ -299,14 +297,9 @@ public class RunScheduler {
     @WithSpan("RunScheduler.expire")
     public Uni<Integer> expire(Instant now) {
         return runs.claim("deadline < ?1 and status in ?2 order by deadline", now,
-                List.of(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_INPUT)).chain(late -> {
-                    Uni<Void> all = Uni.createFrom().voidItem();
-                    for (ScheduledRun run : late) {
-                        all = all.chain(() -> transitions.announce(run, RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
-                                "the run did not finish within its maxDurationSeconds")));
-                    }
-                    return all.replaceWith(late.size());
-                });
+                List.of(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_INPUT)).chain(late -> OneAfterAnother.each(late,
+                        run -> transitions.announce(run, RunStatus.TIMED_OUT, null, new RunEvent.RunError("timed-out",
+                                "the run did not finish within its maxDurationSeconds"))).replaceWith(late.size()));
     }
 
     /**
@@ -329,23 +322,17 @@ public class RunScheduler {
     @WithSpan("RunScheduler.expireLeases")
     public Uni<Integer> expireLeases(Instant now) {
         return runs.claim("leaseExpiresAt < ?1 and status = ?2 order by leaseExpiresAt", now, RunStatus.RUNNING)
-                .chain(lost -> {
-                    Uni<Void> all = Uni.createFrom().voidItem();
-                    for (ScheduledRun run : lost) {
-                        String why = "no heartbeat from the executor of attempt " + run.attempt + " since "
-                                + run.leaseExpiresAt.minus(lease) + "; it is taken to have died";
-                        run.leaseExpiresAt = null;
-                        if (RetryPolicy.of(EventJson.readTree(run.definition)).allowsAnotherAfter(run.attempt)) {
-                            LOG.infof("run %s: %s; attempt %d follows", run.id, why, run.attempt + 1);
-                            all = all.chain(() -> transitions.queueNextAttempt(run, null));
-                        } else {
-                            RunEvent.RunError error = new RunEvent.RunError("lease-expired", why);
-                            all = all.chain(() -> transitions.announce(run, RunStatus.FAILED, null, error))
-                                    .chain(() -> graphs.settle(run, error));
-                        }
+                .chain(lost -> OneAfterAnother.each(lost, run -> {
+                    String why = "no heartbeat from the executor of attempt " + run.attempt + " since "
+                            + run.leaseExpiresAt.minus(lease) + "; it is taken to have died";
+                    run.leaseExpiresAt = null;
+                    if (RetryPolicy.of(EventJson.readTree(run.definition)).allowsAnotherAfter(run.attempt)) {
+                        LOG.infof("run %s: %s; attempt %d follows", run.id, why, run.attempt + 1);
+                        return transitions.queueNextAttempt(run, null);
                     }
-                    return all.replaceWith(lost.size());
-                });
+                    RunEvent.RunError error = new RunEvent.RunError("lease-expired", why);
+                    return transitions.announce(run, RunStatus.FAILED, null, error).chain(() -> graphs.settle(run, error));
+                }).replaceWith(lost.size()));
     }
 
     private static Uni<Void> ignored(String type, ScheduledRun run) {
