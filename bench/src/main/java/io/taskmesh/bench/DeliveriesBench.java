@@ -81,6 +81,12 @@ final class DeliveriesBench {
         try (Connection db = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword());
                 KafkaProducer<String, String> producer = producer()) {
             try {
+                long behind = ConsumerLag.awaitCaughtUp(endpoints.kafka(), "notification-service", "taskmesh.run-events",
+                        Duration.ofMinutes(10), progress);
+                if (behind > 0) {
+                    throw new IllegalStateException("notification-service is still " + behind
+                            + " run events behind after 10 minutes: the figures would be the backlog's");
+                }
                 subscribe(db, subscription, task, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
                 // the service reads subscriptions at each event: none is cached, so it is in force at once
                 progress.accept("publishing %,d run events%s".formatted(count, rate > 0 ? " at " + rate + "/s" : ""));
@@ -108,8 +114,8 @@ final class DeliveriesBench {
                         seconds > 0 ? Math.round(received.size() / seconds * 10) / 10.0 : 0, Latency.of(latency));
             } finally {
                 progress.accept("deleting the subscription and its deliveries");
-                for (String sql : List.of("DELETE FROM notification_service.delivery WHERE subscription_id = ?",
-                        "DELETE FROM notification_service.subscription WHERE id = ?")) {
+                for (String sql : List.of("DELETE FROM notification.delivery WHERE subscription_id = ?",
+                        "DELETE FROM notification.subscription WHERE id = ?")) {
                     try (PreparedStatement delete = db.prepareStatement(sql)) {
                         delete.setObject(1, subscription);
                         delete.executeUpdate();
@@ -123,7 +129,7 @@ final class DeliveriesBench {
     private static void subscribe(Connection db, UUID id, String task, String url) throws SQLException {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO notification_service.subscription"
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO notification.subscription"
                 + " (id, tenant, task_name, statuses, channel, url, secret, created_at, created_by)"
                 + " VALUES (?, ?, ?, 'SUCCEEDED', 'webhook', ?, ?, now(), 'bench')")) {
             insert.setObject(1, id);
