@@ -40,14 +40,15 @@ class AgentRoutingTest {
         try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_REQUESTS, poolTopic)) {
             AgentChanged helper = new AgentChanged(tenant, "helper", EventJson.readTree("{\"pool\":\"" + pool + "\"}"),
                     true, false, Instant.now());
-            KafkaProbe.publishCloudEvent(Topics.TASK_DEFINITIONS, helper.key(), UUID.randomUUID().toString(),
-                    AgentChanged.TYPE, "helper", EventJson.write(helper));
 
             // the agent's announcement and the run commands travel on different topics, and the consumers of a
-            // fresh test instance may still be joining: once a task without steps reaches the pool, the
-            // scheduler knows the default agent
+            // fresh test instance may still be joining (they start from the end of their topics, so an
+            // announcement made before missed them): it is made again until a task without steps reaches the
+            // pool, which shows the scheduler knows the default agent
             KafkaProbe.Event routed = null;
             for (int i = 0; i < 30 && (routed == null || !routed.topic().equals(poolTopic)); i++) {
+                KafkaProbe.publishCloudEvent(Topics.TASK_DEFINITIONS, helper.key(), UUID.randomUUID().toString(),
+                        AgentChanged.TYPE, "helper", EventJson.write(helper));
                 String runId = UUID.randomUUID().toString();
                 publish(tenant, runId, SUMMARY);
                 try {
