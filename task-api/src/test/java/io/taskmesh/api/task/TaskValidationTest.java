@@ -14,6 +14,23 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TaskValidationTest {
 
+    /** Every version is announced whole on Kafka: one too large to publish would hold up the events after it. */
+    @Test
+    void aDefinitionTooLargeToAnnounceIsRefusedAndNothingIsStored() {
+        String name = uniqueName("huge");
+        StringBuilder subtasks = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            subtasks.append(i == 0 ? "" : ",").append("{\"name\":\"part-").append(i).append("\",\"objective\":\"")
+                    .append("x".repeat(12_000)).append("\"}");
+        }
+        as("alice").contentType(ContentType.JSON)
+                .body("{\"name\":\"%s\",\"objective\":\"Too much\",\"subtasks\":[%s]}".formatted(name, subtasks))
+                .post("/api/v1/tasks")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("at most 524288"));
+        as("alice").get("/api/v1/tasks/" + name).then().statusCode(404);
+    }
+
     @Test
     void shorthandResultTypesBecomeJsonSchemas() {
         String name = uniqueName("shorthand");

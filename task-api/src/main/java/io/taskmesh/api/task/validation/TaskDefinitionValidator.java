@@ -29,6 +29,12 @@ public class TaskDefinitionValidator {
     /** The fields only event triggers have. */
     private static final List<String> EVENT_FIELDS = List.of("topic", "eventType", "filter", "inputsFrom");
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /**
+     * The largest definition, in bytes of JSON: every version is announced whole on taskmesh.task-definitions and
+     * carried in each run request, and a Kafka record is at most 1 MiB by default; what is larger could never be
+     * published, and the events stored after it would wait behind it.
+     */
+    public static final int MAX_DEFINITION_BYTES = 512 * 1024;
 
     /** The definition as it will be stored (result type shorthands turned into JSON Schema), or what is wrong. */
     public record Validated(ObjectNode definition, List<FieldError> errors) {
@@ -39,6 +45,13 @@ public class TaskDefinitionValidator {
             return new Validated(null, List.of(new FieldError("", "a task definition is a JSON object")));
         }
         ObjectNode definition = ((ObjectNode) given).deepCopy();
+        int bytes = definition.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_DEFINITION_BYTES) {
+            // not worth checking further: it cannot be stored however it is fixed
+            return new Validated(null, List.of(new FieldError("", "the definition is " + bytes
+                    + " bytes of JSON; a definition is at most " + MAX_DEFINITION_BYTES
+                    + " (split large graphs into tasks that name each other)")));
+        }
         List<FieldError> errors = new ArrayList<>(JsonSchemas.violations(DEFINITION_SCHEMA, definition, ""));
         normalizeResultType(definition, errors);
         checkSchema(definition, "parameters", errors);
