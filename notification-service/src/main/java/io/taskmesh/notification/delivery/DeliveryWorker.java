@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -88,35 +87,6 @@ public class DeliveryWorker {
         return Panache.withTransaction(this::claimDue)
                 .invoke(claims -> claims.forEach(this::start))
                 .replaceWithVoid();
-    }
-
-    private final AtomicBoolean claiming = new AtomicBoolean();
-    private final AtomicBoolean wakeAgain = new AtomicBoolean();
-
-    /**
-     * A send ended, so its endpoint has room: claim what is due now rather than at the next tick, so an endpoint's
-     * queue drains as fast as it answers (within its concurrency) instead of a few deliveries a second. Claims
-     * asked for while one runs are folded into one more after it.
-     */
-    private void wake() {
-        if (!claiming.compareAndSet(false, true)) {
-            wakeAgain.set(true);
-            return;
-        }
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> sendDue().subscribe().with(
-                done -> claimed(), failure -> {
-                    LOG.debugf("claiming due deliveries failed (the next tick tries again): %s", failure.getMessage());
-                    claimed();
-                }));
-    }
-
-    private void claimed() {
-        claiming.set(false);
-        if (wakeAgain.getAndSet(false)) {
-            wake();
-        }
     }
 
     /**
@@ -199,7 +169,7 @@ public class DeliveryWorker {
                         record(d, outcome);
                         meters.attempted(channel, d);
                     }
-                })).subscribe().with(d -> wake(), failure ->
+                })).subscribe().with(d -> { }, failure ->
                         LOG.warnf("the outcome of delivery %s was not recorded (it will be sent again): %s",
                                 deliveryId, failure.getMessage())));
     }
