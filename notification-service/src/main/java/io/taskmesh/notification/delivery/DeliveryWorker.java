@@ -130,12 +130,13 @@ public class DeliveryWorker {
         List<Claim> claims = new ArrayList<>();
         for (Delivery d : due) {
             Subscription s = subscriptions.get(d.subscriptionId);
-            ChannelSender sender = s == null ? null : senders.get(Channel.of(s.channel));
+            boolean gone = s == null || s.deletedAt != null;
+            ChannelSender sender = gone ? null : senders.get(Channel.of(s.channel));
             if (sender == null) {
                 d.status = Delivery.Status.DEAD;
                 d.nextAttemptAt = null;
                 d.updatedAt = now;
-                d.lastError = s == null ? "the subscription no longer exists" : "no sender for channel " + s.channel;
+                d.lastError = gone ? "the subscription no longer exists" : "no sender for channel " + s.channel;
                 continue;
             }
             String endpoint = d.endpoint.isEmpty() ? EndpointLimits.endpointOf(s) : d.endpoint;

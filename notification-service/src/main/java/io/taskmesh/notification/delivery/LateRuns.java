@@ -9,7 +9,9 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.notification.subscription.TaskProfile;
+import io.taskmesh.notification.subscription.TaskProfiles;
 import io.taskmesh.notification.subscription.rest.NewSubscription;
+import io.taskmesh.platform.reactive.OneAfterAnother;
 import io.taskmesh.platform.schedule.TriggerSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -39,19 +41,29 @@ public class LateRuns {
         this.apiBaseUrl = apiBaseUrl;
     }
 
+    /** Whether a run event starts or stops a watch: a run's end, or the first event of a run a trigger started. */
+    static boolean concerns(RunEvent event) {
+        return event.status().isTerminal() || (event.origin() != null && event.origin().startsWith("trigger:"));
+    }
+
     /**
      * In the transaction that handles a run event: the first event of a run a time trigger started starts its
      * watch (when the task's trigger has a next fire time); the run's end stops it.
      */
-    Uni<Void> observe(RunEvent event, TaskProfile task) {
+    Uni<Void> observe(RunEvent event, TaskProfiles profiles) {
         UUID runId = UUID.fromString(event.runId());
         if (event.status().isTerminal()) {
             return Panache.getSession().chain(session -> session.createMutationQuery("delete from LateWatch where runId = :run")
                     .setParameter("run", runId).executeUpdate()).replaceWithVoid();
         }
-        if (task == null || event.origin() == null || !event.origin().startsWith("trigger:") || !event.origin().contains("@")) {
+        if (event.origin() == null || !event.origin().startsWith("trigger:") || !event.origin().contains("@")) {
             return Uni.createFrom().voidItem();
         }
+        return profiles.find(event.tenant(), event.task())
+                .chain(task -> task == null ? Uni.createFrom().voidItem() : watch(event, runId, task));
+    }
+
+    private Uni<Void> watch(RunEvent event, UUID runId, TaskProfile task) {
         String origin = event.origin().substring("trigger:".length());
         String name = origin.substring(0, origin.lastIndexOf('@'));
         Instant fireTime;
@@ -93,13 +105,7 @@ public class LateRuns {
                 .createSelectionQuery("from LateWatch where lateAt <= :now order by lateAt", LateWatch.class)
                 .setParameter("now", Instant.now()).setMaxResults(CLAIM_BATCH).setLockMode(LockMode.UPGRADE_SKIPLOCKED)
                 .getResultList()
-                .chain(late -> {
-                    Uni<Void> all = Uni.createFrom().voidItem();
-                    for (LateWatch watch : late) {
-                        all = all.chain(() -> tell(watch)).chain(() -> session.remove(watch));
-                    }
-                    return all;
-                })));
+                .chain(late -> OneAfterAnother.each(late, watch -> tell(watch).chain(() -> session.remove(watch))))));
     }
 
     private Uni<Void> tell(LateWatch watch) {

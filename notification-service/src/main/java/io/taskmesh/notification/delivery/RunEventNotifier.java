@@ -57,15 +57,14 @@ public class RunEventNotifier {
     Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
         String body = body(incoming, event).toString();
         String status = event.status().name();
-        boolean watched = event.status().isTerminal() || (event.origin() != null && event.origin().startsWith("trigger:"));
         return log.append(incoming.id(), event.tenant(), event.task(), status, incoming.type(), body, event.at())
                 .chain(() -> Panache.withTransaction(() -> matching(event.tenant(), event.task(),
                         (s, task) -> s.statusSet().contains(status)
                                 || (s.statusSet().contains(NewSubscription.DELIVERABLE) && task != null && task.delivers(status)))
                         .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
                                 UUID.fromString(event.runId()), body))
-                        .chain(() -> watched ? profiles.find(event.tenant(), event.task())
-                                .chain(task -> lateRuns.observe(event, task)) : Uni.createFrom().voidItem())));
+                        .chain(() -> LateRuns.concerns(event) ? lateRuns.observe(event, profiles)
+                                : Uni.createFrom().voidItem())));
     }
 
     /**

@@ -101,8 +101,9 @@ public class TaskDefinitionsConsumer {
                 LOG.warnf("task %s/%s: notifications[%d] is unreadable and ignored: %s", task.tenant, task.name, i, e.getMessage());
                 continue;
             }
-            if (!asked.validate().isEmpty()) {
-                LOG.warnf("task %s/%s: notifications[%d] ignored: %s", task.tenant, task.name, i, asked.validate());
+            var problems = asked.validate();
+            if (!problems.isEmpty()) {
+                LOG.warnf("task %s/%s: notifications[%d] ignored: %s", task.tenant, task.name, i, problems);
                 continue;
             }
             UUID id = UUID.nameUUIDFromBytes((task.taskId + "/notifications/" + notifications.get(i))

@@ -12,8 +12,8 @@ import java.time.Instant;
 /**
  * Looks for due triggers every second (the finest cron field is the second) and fires them batch after batch
  * while batches come back full, so that however many fire times fall in one second they are fired in that second,
- * as far as the database allows. Each batch is a transaction of its own, on a context of its own (a transaction
- * started in the continuation of another would find that one's session, already closed, and never complete).
+ * as far as the database allows. Each batch is a transaction of its own, on a duplicated context of its own, so
+ * that it gets a session of its own rather than the one the previous batch closed.
  */
 @ApplicationScoped
 public class TriggerFirer {

@@ -167,6 +167,8 @@ public class TriggerService {
                         fireTimes.addAll(times);
                         if (times.size() != 1 || !times.getFirst().at().equals(dueAt)) {
                             misfired++;
+                            LOG.debugf("trigger %s of task %s missed fire times since %s; misfire policy runs %d",
+                                    trigger.id, trigger.taskId, dueAt, times.size());
                         }
                     }
                     if (misfired > 0) {
@@ -176,7 +178,7 @@ public class TriggerService {
                     return record(session, fireTimes, now).chain(recorded -> tasksOf(session, due).chain(tasks -> {
                         java.util.Map<String, JsonNode> definitions = new java.util.HashMap<>();
                         List<FireTime> toCreate = fireTimes.stream().filter(f -> tasks.containsKey(f.trigger().taskId)
-                                && recorded.contains(f.trigger().id + "@" + f.at())).toList();
+                                && recorded.contains(f.runId())).toList();
                         return OneAfterAnother.each(toCreate, f -> {
                             KnownTask task = tasks.get(f.trigger().taskId);
                             metrics.fired(Duration.between(f.at(), now));
@@ -212,22 +214,18 @@ public class TriggerService {
             next = spec.nextAfter(last);
         }
         trigger.nextFireAt = next;
-        if (fireTimes.size() != 1 || !fireTimes.getFirst().equals(last)) {
-            LOG.debugf("trigger %s of task %s missed fire times since %s; misfire policy runs %d", trigger.id,
-                    trigger.taskId, last, fireTimes.size());
-        }
         return fireTimes.stream().map(at -> new FireTime(trigger, spec, at,
                 UUID.nameUUIDFromBytes((trigger.id + "@" + at).getBytes(StandardCharsets.UTF_8)))).toList();
     }
 
     /**
-     * Records the fire times under their primary key, all in one statement; returns those recorded now
-     * ({@code trigger@time}): one another replica recorded first is not fired again.
+     * Records the fire times under their primary key, all in one statement; returns the run ids of those recorded
+     * now: one another replica recorded first is not fired again.
      */
-    private static Uni<Set<String>> record(org.hibernate.reactive.mutiny.Mutiny.Session session, List<FireTime> fireTimes,
+    private static Uni<Set<UUID>> record(org.hibernate.reactive.mutiny.Mutiny.Session session, List<FireTime> fireTimes,
             Instant now) {
         if (fireTimes.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
+            return Uni.createFrom().item(Set.<UUID>of());
         }
         UUID[] triggers = fireTimes.stream().map(f -> f.trigger().id).toArray(UUID[]::new);
         // as text: the driver binds no array of timestamps
@@ -236,27 +234,11 @@ public class TriggerService {
         return session.createNativeQuery("""
                         INSERT INTO {h-schema}trigger_fire (trigger_id, fire_time, run_id, fired_at)
                         SELECT t, f, r, :now FROM unnest(CAST(:triggers AS uuid[]), CAST(CAST(:times AS text[]) AS timestamptz[]), CAST(:runs AS uuid[])) AS x(t, f, r)
-                        ON CONFLICT DO NOTHING RETURNING trigger_id, fire_time""", Object[].class)
+                        ON CONFLICT DO NOTHING RETURNING run_id""", UUID.class)
                 .setParameter("triggers", triggers).setParameter("times", times).setParameter("runs", runIds)
                 .setParameter("now", now)
                 .getResultList()
-                .map(rows -> {
-                    Set<String> recorded = new HashSet<>();
-                    for (Object[] row : rows) {
-                        recorded.add(row[0] + "@" + toInstant(row[1]));
-                    }
-                    return recorded;
-                });
-    }
-
-    private static Instant toInstant(Object value) {
-        return switch (value) {
-            case Instant i -> i;
-            case java.time.OffsetDateTime o -> o.toInstant();
-            case java.time.LocalDateTime l -> l.toInstant(java.time.ZoneOffset.UTC);
-            case java.sql.Timestamp t -> t.toInstant();
-            default -> throw new IllegalStateException("unexpected fire time " + value.getClass());
-        };
+                .map(HashSet::new);
     }
 
     private static Uni<java.util.Map<UUID, KnownTask>> tasksOf(org.hibernate.reactive.mutiny.Mutiny.Session session,

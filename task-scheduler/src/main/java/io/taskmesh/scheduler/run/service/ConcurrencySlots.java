@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunStatus;
+import io.taskmesh.platform.reactive.OneAfterAnother;
 import io.taskmesh.scheduler.graph.RunGraphs;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
@@ -129,34 +130,25 @@ public class ConcurrencySlots {
      */
     public Uni<Integer> admitWaiting(String tenant, boolean block) {
         return runs.claim("tenant = ?1 and waitingSince is not null order by waitingSince", tenant).chain(waiting -> {
+            // tasks with no free slot (or whose admissions another transaction holds); the tenant's, once it is full
             Set<String> full = new HashSet<>();
+            boolean[] tenantFull = {false};
             int[] started = {0};
-            Uni<Boolean> each = Uni.createFrom().item(true);
-            for (ScheduledRun run : waiting) {
-                each = each.chain(goOn -> {
-                    if (!goOn || full.contains(run.taskName)) {
-                        return Uni.createFrom().item(goOn);
-                    }
-                    Limits limits = limitsOf(run);
-                    return lock(tenant, run.taskName, limits, block).chain(locked -> {
-                        if (!locked) {
-                            full.add(run.taskName);
-                            return Uni.createFrom().item(true);
-                        }
-                        return admit(run, null, limits).map(outcome -> {
+            return OneAfterAnother.each(waiting, run -> {
+                if (tenantFull[0] || full.contains(run.taskName)) {
+                    return Uni.createFrom().voidItem();
+                }
+                Limits limits = limitsOf(run);
+                return lock(tenant, run.taskName, limits, block).chain(locked -> !locked
+                        ? Uni.createFrom().item(Outcome.TASK_FULL) : admit(run, null, limits))
+                        .invoke(outcome -> {
                             switch (outcome) {
                                 case STARTED -> started[0]++;
                                 case TASK_FULL -> full.add(run.taskName);
-                                case TENANT_FULL -> {
-                                    return false;
-                                }
+                                case TENANT_FULL -> tenantFull[0] = true;
                             }
-                            return true;
                         });
-                    });
-                });
-            }
-            return each.map(ignored -> started[0]);
+            }).map(ignored -> started[0]);
         });
     }
 

@@ -121,33 +121,31 @@ public class RunScheduler {
 
     private Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs,
             UUID runId, String origin, RunEvent.RunError refusal) {
-        {
-            Instant now = Instant.now();
-            ScheduledRun run = new ScheduledRun();
-            run.id = runId;
-            run.tenant = tenant;
-            run.taskName = task;
-            run.taskVersion = version;
-            run.definition = definition.toString();
-            run.inputs = inputs.toString();
-            run.status = RunStatus.PENDING;
-            run.attempt = 0;
-            run.seq = 0;
-            run.feedback = "[]";
-            run.createdAt = now;
-            run.updatedAt = now;
-            List<String> problems = origin == null || refusal != null ? List.of() : inputProblems(definition, inputs);
-            RunEvent.RunError error = refusal != null ? refusal : problems.isEmpty() ? null
-                    : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
-                            + String.join("; ", problems));
-            if (error != null) {
-                return runs.persist(run).chain(() -> transitions.announce(run, RunStatus.FAILED, null, error, origin));
-            }
-            if (GraphPlanner.isGraph(definition)) {
-                return graphs.expand(run, definition, origin);
-            }
-            return runs.persist(run).chain(() -> slots.start(run, origin));
+        Instant now = Instant.now();
+        ScheduledRun run = new ScheduledRun();
+        run.id = runId;
+        run.tenant = tenant;
+        run.taskName = task;
+        run.taskVersion = version;
+        run.definition = definition.toString();
+        run.inputs = inputs.toString();
+        run.status = RunStatus.PENDING;
+        run.attempt = 0;
+        run.seq = 0;
+        run.feedback = "[]";
+        run.createdAt = now;
+        run.updatedAt = now;
+        List<String> problems = origin == null || refusal != null ? List.of() : inputProblems(definition, inputs);
+        RunEvent.RunError error = refusal != null ? refusal : problems.isEmpty() ? null
+                : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
+                        + String.join("; ", problems));
+        if (error != null) {
+            return runs.persist(run).chain(() -> transitions.announce(run, RunStatus.FAILED, null, error, origin));
         }
+        if (GraphPlanner.isGraph(definition)) {
+            return graphs.expand(run, definition, origin);
+        }
+        return runs.persist(run).chain(() -> slots.start(run, origin));
     }
 
     private static List<String> inputProblems(JsonNode definition, JsonNode inputs) {
