@@ -333,13 +333,21 @@ function actionsFor(run, after) {
   const forms = [];
   if (!can('task-operator')) return forms;
   if (run.status === 'AWAITING_VALIDATION') {
-    forms.push(h('p', { class: 'row' }, act('Validate', () => post('/api/v1/runs/' + run.id + '/validate', {}))));
+    // a run stopped at an approval step: validating approves the step, feedback rejects it
+    const approval = run.approval;
+    if (approval) forms.push(h('p', {}, 'Approval of step ' + approval.step + ': ' + approval.message));
+    forms.push(h('p', { class: 'row' }, act(approval ? 'Approve' : 'Validate',
+      () => post('/api/v1/runs/' + run.id + '/validate', {}))));
     const feedback = h('textarea', { id: 'feedback-' + run.id, rows: 3 });
     forms.push(h('form', { onsubmit: async (e) => {
       e.preventDefault();
-      try { await post('/api/v1/runs/' + run.id + '/feedback', { content: feedback.value }); notify('Feedback sent: the run is revised.'); after(); } catch (err) { notify(err.message, 'error'); }
-    } }, h('label', { for: 'feedback-' + run.id }, 'Feedback (sends the result back for revision)'), feedback,
-    h('p', {}, h('button', { type: 'submit', class: 'secondary' }, 'Send feedback'))));
+      try {
+        await post('/api/v1/runs/' + run.id + '/feedback', { content: feedback.value });
+        notify(approval ? 'Rejected: the run fails.' : 'Feedback sent: the run is revised.'); after();
+      } catch (err) { notify(err.message, 'error'); }
+    } }, h('label', { for: 'feedback-' + run.id }, approval ? 'Comment (rejects the step: the run fails)'
+      : 'Feedback (sends the result back for revision)'), feedback,
+    h('p', {}, h('button', { type: 'submit', class: 'secondary' }, approval ? 'Reject' : 'Send feedback'))));
   }
   if (run.status === 'AWAITING_INPUT') {
     const answer = h('textarea', { id: 'answer-' + run.id, rows: 3 });

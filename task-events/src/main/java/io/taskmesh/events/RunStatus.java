@@ -47,7 +47,8 @@ public enum RunStatus {
             case RUNNING -> next == AWAITING_INPUT || next == AWAITING_VALIDATION || next == SUCCEEDED
                     || next == FAILED || next == CANCELLED || next == TIMED_OUT;
             case AWAITING_INPUT -> next == RUNNING || next == CANCELLED || next == TIMED_OUT;
-            case AWAITING_VALIDATION -> next == VALIDATED || next == REVISE || next == CANCELLED;
+            // RUNNING again: an approval step was decided, and the attempt goes on after it
+            case AWAITING_VALIDATION -> next == VALIDATED || next == REVISE || next == CANCELLED || next == RUNNING;
             case REVISE -> next == QUEUED || next == CANCELLED;
             case FAILED -> next == QUEUED;
             case SUCCEEDED, VALIDATED, CANCELLED, TIMED_OUT, SKIPPED -> false;

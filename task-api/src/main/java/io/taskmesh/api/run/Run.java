@@ -56,6 +56,10 @@ public class Run {
     @Column(name = "idempotency_key")
     public String idempotencyKey;
 
+    /** The session the run was started in, if it was given one. */
+    @Column(name = "session_id")
+    public String session;
+
     @Column(name = "requested_by", nullable = false)
     public String requestedBy;
 

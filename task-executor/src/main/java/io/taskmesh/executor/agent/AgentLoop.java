@@ -9,6 +9,7 @@ import io.taskmesh.events.MalformedEventException;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.executor.http.HttpStep;
 import io.taskmesh.executor.step.AwaitingInput;
+import io.taskmesh.executor.step.Memory;
 import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import java.time.Duration;
@@ -34,6 +35,8 @@ public final class AgentLoop {
     public static final String FAIL = "fail";
     public static final String HTTP_REQUEST = "http_request";
     public static final String ASK_USER = "ask_user";
+    public static final String READ_MEMORY = "read_memory";
+    public static final String WRITE_MEMORY = "write_memory";
     static final int DEFAULT_MAX_TURNS = 10;
     private static final int MAX_TOOL_OUTPUT = 20_000;
 
@@ -113,6 +116,11 @@ public final class AgentLoop {
                     tell(messages, scope, callId, scope.answerTo(question).orElseThrow(() -> new AwaitingInput(question)));
                     continue;
                 }
+                if (READ_MEMORY.equals(name) || WRITE_MEMORY.equals(name)) {
+                    tell(messages, scope, callId, remember(name, arguments, scope.memory(),
+                            Memory.defaultScope(definition)));
+                    continue;
+                }
                 if (FAIL.equals(name)) {
                     throw new StepFailure("agent-failed", "the agent gave up: " + arguments.path("reason").asText("no reason given"));
                 }
@@ -169,6 +177,21 @@ public final class AgentLoop {
         }
     }
 
+    /** {@code read_memory(key, scope)} and {@code write_memory(key, value, scope)}; scope {@code session} by default. */
+    private static String remember(String name, JsonNode arguments, Memory memory, String defaultScope) {
+        String scope = arguments.path("scope").asText(defaultScope);
+        String key = arguments.path("key").asText();
+        try {
+            if (READ_MEMORY.equals(name)) {
+                return memory.read(scope, key).toString();
+            }
+            memory.write(scope, key, arguments.has("value") ? arguments.get("value") : JsonNodeFactory.instance.nullNode());
+            return "Kept under '" + key + "' in the " + scope + " memory.";
+        } catch (StepFailure refused) {
+            return "The memory refused: " + refused.getMessage();
+        }
+    }
+
     private static Map<String, String> headers(JsonNode holder) {
         Map<String, String> headers = new LinkedHashMap<>();
         holder.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
@@ -219,6 +242,15 @@ public final class AgentLoop {
             spec(specs, ASK_USER, "Ask the person who runs the task a question and get the answer.", parameters);
         }
         for (JsonNode tool : definition.path("tools")) {
+            if (tool.isTextual() && READ_MEMORY.equals(tool.asText())) {
+                spec(specs, READ_MEMORY, "Read what was kept in memory under a key (null when nothing was).",
+                        memoryParameters(false));
+            }
+            if (tool.isTextual() && WRITE_MEMORY.equals(tool.asText())) {
+                spec(specs, WRITE_MEMORY, "Keep a value in memory under a key: for this run (scope run), for the "
+                        + "runs of this session (session, the default) or for every run of this task (permanent).",
+                        memoryParameters(true));
+            }
             if (tool.isTextual() && HTTP_REQUEST.equals(tool.asText())) {
                 ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("type", "object");
                 ObjectNode properties = parameters.putObject("properties");
@@ -233,6 +265,20 @@ public final class AgentLoop {
         declared.forEach((name, tool) -> spec(specs, name, tool.path("description").asText("Call " + name),
                 tool.has("parameters") ? tool.get("parameters") : JsonNodeFactory.instance.objectNode().put("type", "object")));
         return specs;
+    }
+
+    private static ObjectNode memoryParameters(boolean withValue) {
+        ObjectNode parameters = JsonNodeFactory.instance.objectNode().put("type", "object");
+        ObjectNode properties = parameters.putObject("properties");
+        properties.putObject("key").put("type", "string");
+        ArrayNode scopes = properties.putObject("scope").put("type", "string").putArray("enum");
+        Memory.SCOPES.forEach(scopes::add);
+        ArrayNode required = parameters.putArray("required").add("key");
+        if (withValue) {
+            properties.putObject("value").put("description", "any JSON value");
+            required.add("value");
+        }
+        return parameters;
     }
 
     private static void spec(ArrayNode specs, String name, String description, JsonNode parameters) {

@@ -12,6 +12,7 @@ import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.executor.secret.Secrets;
+import io.taskmesh.executor.step.AwaitingApproval;
 import io.taskmesh.executor.step.AwaitingInput;
 import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
@@ -112,11 +113,17 @@ public class RunWorker {
         JsonNode result = null;
         RunEvent.RunError error = null;
         String question = null;
+        ObjectNode approval = null;
         try {
             result = steps.run(scope);
             // a person checks the result before the run counts as done (validate, or feedback for a revision)
             boolean reviewed = request.definition().path("validation").path("externalValidationRequired").asBoolean(false);
             status = reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED;
+        } catch (AwaitingApproval waiting) {
+            status = RunStatus.AWAITING_VALIDATION;
+            question = waiting.question();
+            result = waiting.shown();
+            approval = JsonNodeFactory.instance.objectNode().put("step", waiting.step()).put("message", waiting.message());
         } catch (AwaitingInput waiting) {
             status = RunStatus.AWAITING_INPUT;
             question = waiting.question();
@@ -135,6 +142,12 @@ public class RunWorker {
         }
         if (question != null) {
             details.put("question", question);
+        }
+        if (approval != null) {
+            details.set("approval", approval);
+        }
+        if (!scope.memory().writes().isEmpty()) {
+            details.set("memory", scope.memory().writes());
         }
         // nothing a run reports carries a secret it was given
         Set<String> secrets = scope.secretValues();

@@ -19,10 +19,12 @@ import java.util.stream.Collectors;
 
 /**
  * Carries out a task's steps in order. Each step sees {@code inputs}, {@code context}, the secrets the
- * definition names ({@code secrets.NAME}) and the outputs of the steps before it ({@code steps.<id>.output});
- * a step whose {@code if} is false is skipped; a task without steps has one agent step. The output
- * of the last step that ran is the run's result, which must match the task's {@code resultSchema} and
- * {@code resultValidator}.
+ * definition names ({@code secrets.NAME}), the run's memory ({@code memory.run|session|permanent.KEY}) and the
+ * outputs of the steps before it ({@code steps.<id>.output}); a step whose {@code if} is false is skipped; a step
+ * with {@code remember} keeps its output in memory; a task without steps has one agent step. The output of the
+ * last step that ran is the run's result, which must match the task's {@code resultSchema} and
+ * {@code resultValidator}. An attempt resumed after a person answered or decided does not carry out again the
+ * steps it had finished: their outputs come back with it.
  */
 @ApplicationScoped
 public class StepRunner {
@@ -64,7 +66,8 @@ public class StepRunner {
                 : JsonNodeFactory.instance.objectNode());
         variables.put("steps", done);
         variables.put("run", JsonNodeFactory.instance.objectNode().put("id", scope.runId())
-                .put("task", definition.path("name").asText()));
+                .put("task", definition.path("name").asText()).put("attempt", scope.attempt()));
+        variables.put("memory", scope.memory().view());
         if (secrets != null) {
             variables.put("secrets", secrets.referencedBy(scope.tenant(), definition, scope.secretValues()));
         }
@@ -73,12 +76,26 @@ public class StepRunner {
         JsonNode last = steps.get(steps.size() - 1);
         for (JsonNode step : steps) {
             String id = step.path("id").asText();
+            if (done.has(id)) {
+                // finished before the attempt stopped to wait for a person: not carried out twice
+                result = done.get(id).path("output");
+                continue;
+            }
             if (step.hasNonNull("if") && !evaluate(step.get("if").asText(), variables, id).asBoolean(false)) {
                 continue;
             }
             Action action = new Action(step, id, scope, step == last, pages);
-            JsonNode output = step.hasNonNull("forEach") ? loop(action, variables) : perform(action, variables);
+            JsonNode output;
+            try {
+                output = step.hasNonNull("forEach") ? loop(action, variables) : perform(action, variables);
+            } catch (AwaitingApproval waiting) {
+                throw waiting.showing(result);
+            }
             done.putObject(id).set("output", output);
+            if (step.path("remember").isObject()) {
+                JsonNode remember = step.get("remember");
+                scope.memory().write(remember.path("scope").asText(Memory.defaultScope(definition)), remember.path("key").asText(), output);
+            }
             result = output;
         }
         checkResult(definition, result);
@@ -129,6 +146,7 @@ public class StepRunner {
             }
             case "agent" -> agent(action, variables);
             case "delay" -> delay(action);
+            case "approval" -> approval(action, variables);
             case "ask" -> {
                 String question = Templates.text(step.path("question").asText(), variables, id);
                 yield JsonNodeFactory.instance.textNode(action.scope().answerTo(question)
@@ -137,6 +155,28 @@ public class StepRunner {
             default -> throw new StepFailure("unsupported-action",
                     "step '" + id + "': the action '" + step.path("action").asText() + "' is not available in this executor");
         };
+    }
+
+    /**
+     * Stops for a person's decision, once per attempt: approved, the step's output is the decision and the steps
+     * after it run; rejected, the run fails with the person's comment.
+     */
+    private static JsonNode approval(Action action, Map<String, JsonNode> variables) {
+        String id = action.id();
+        String message = action.step().hasNonNull("message")
+                ? Templates.text(action.step().get("message").asText(), variables, id) : "Approve step '" + id + "'?";
+        String key = "approval:" + id + "#" + action.scope().attempt();
+        var decision = action.scope().answerOf(key).orElseThrow(() -> new AwaitingApproval(key, id, message, null));
+        String comment = decision.answer() == null ? "" : decision.answer();
+        if (!Boolean.TRUE.equals(decision.approved())) {
+            throw new StepFailure("approval-rejected", "step '" + id + "' was rejected"
+                    + (decision.by() == null ? "" : " by " + decision.by()) + (comment.isBlank() ? "" : ": " + comment));
+        }
+        ObjectNode output = JsonNodeFactory.instance.objectNode().put("approved", true);
+        if (decision.by() != null) {
+            output.put("by", decision.by());
+        }
+        return output.put("comment", comment);
     }
 
     private static void countPage(Action action) {

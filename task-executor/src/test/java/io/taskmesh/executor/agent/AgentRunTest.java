@@ -206,4 +206,33 @@ class AgentRunTest {
             assertThat(done.details().toString()).doesNotContain("tok-5d6e7f8091");
         }
     }
+
+    @Test
+    void anAgentReadsAndWritesMemoryAndItsWritesComeBackWithTheOutcome() {
+        String runId = UUID.randomUUID().toString();
+        model.script(runId,
+                call -> calls("read_memory", "{\"key\":\"city\"}"),
+                call -> calls("write_memory", "{\"key\":\"visits\",\"value\":3,\"scope\":\"permanent\"}"),
+                call -> calls("write_memory", "{\"key\":\"x\",\"value\":1,\"scope\":\"forever\"}"),
+                call -> calls("succeed", "{\"result\":\"Lyon again\"}"));
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS)) {
+            RunRequest request = new RunRequest("acme", runId, "task", 1, 1, 1, EventJson.readTree("""
+                    {"name":"t","objective":"Greet the user back","tools":["read_memory","write_memory"],"agent":%s}"""
+                    .formatted(agent(runId))), EventJson.readTree("{}"), null, null, null, null, "chat-1",
+                    EventJson.readTree("{\"session\":{\"city\":\"Lyon\"},\"permanent\":{\"visits\":2}}"));
+            KafkaProbe.publishCloudEvent(Topics.RUN_REQUESTS, runId, UUID.randomUUID().toString(), RunRequest.TYPE, runId,
+                    EventJson.write(request));
+
+            RunEvent done = events(probe, runId, RunStatus.SUCCEEDED).getLast();
+
+            assertThat(done.result().asText()).isEqualTo("Lyon again");
+            assertThat(done.details().get("memory")).isEqualTo(EventJson.readTree("{\"permanent\":{\"visits\":3}}"));
+            List<ScriptedModel.Call> calls = model.calls(runId);
+            assertThat(calls.getFirst().body().path("tools").findValuesAsText("name"))
+                    .contains("read_memory", "write_memory");
+            assertThat(calls.get(1).conversation()).contains("\"Lyon\"");
+            assertThat(calls.get(2).conversation()).contains("Kept under 'visits' in the permanent memory");
+            assertThat(calls.get(3).conversation()).contains("The memory refused", "'forever'");
+        }
+    }
 }

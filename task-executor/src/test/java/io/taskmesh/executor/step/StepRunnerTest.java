@@ -38,10 +38,8 @@ class StepRunnerTest {
     void stepsKnowTheirRunForIdempotencyKeys() {
         JsonNode definition = json("""
                 {"name":"keyed","steps":[{"id":"k","action":"transform","expression":"run.task + '/' + run.id"}]}""");
-        RunScope scope = new RunScope("acme", "0b7e2a6e-0000-4000-8000-000000000001", definition, json("{}"),
-                java.util.List.of(), java.util.List.of(), null, new java.util.HashSet<>(),
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+        RunScope scope = RunScope.of(new RunRequest("acme", "0b7e2a6e-0000-4000-8000-000000000001", "keyed", 1, 1, 1,
+                definition, json("{}"), null, null));
 
         assertThat(runner.run(scope).asText()).isEqualTo("keyed/0b7e2a6e-0000-4000-8000-000000000001");
     }
@@ -147,10 +145,66 @@ class StepRunnerTest {
                 .isInstanceOf(AwaitingInput.class)
                 .satisfies(e -> assertThat(((AwaitingInput) e).question()).isEqualTo("Which city, Ada?"));
 
-        RunScope answered = new RunScope("acme", "r", definition, json("{\"name\":\"Ada\"}"), List.of(),
-                List.of(new RunRequest.Answer("Which city, Ada?", "Lyon", "ada", Instant.now())),
-                null, new HashSet<>(), JsonNodeFactory.instance.objectNode(),
-                JsonNodeFactory.instance.arrayNode());
+        RunScope answered = RunScope.of(new RunRequest("acme", "r", "t", 1, 1, 1, definition, json("{\"name\":\"Ada\"}"),
+                null, null, List.of(new RunRequest.Answer("Which city, Ada?", "Lyon", "ada", Instant.now()))));
         assertThat(runner.run(answered).asText()).isEqualTo("Hello Lyon");
+    }
+
+    @Test
+    void anApprovalStopsShowingTheOutputSoFarAndGoesOnOnceApprovedWithoutRedoingEarlierSteps() {
+        JsonNode definition = json("""
+                {"steps":[{"id":"draft","action":"transform","expression":"'Dear ' + inputs.name"},
+                          {"id":"check","action":"approval","message":"Send '{{ steps.draft.output }}'?"},
+                          {"id":"send","action":"transform","expression":"steps.draft.output + ' (approved by ' + steps.check.output.by + ')'"}]}""");
+        RunRequest first = new RunRequest("acme", "r", "t", 1, 2, 1, definition, json("{\"name\":\"Ada\"}"), null, null);
+
+        RunScope stopped = RunScope.of(first);
+        assertThatThrownBy(() -> runner.run(stopped))
+                .isInstanceOf(AwaitingApproval.class)
+                .satisfies(e -> {
+                    AwaitingApproval waiting = (AwaitingApproval) e;
+                    assertThat(waiting.question()).isEqualTo("approval:check#2");
+                    assertThat(waiting.message()).isEqualTo("Send 'Dear Ada'?");
+                    assertThat(waiting.shown().asText()).isEqualTo("Dear Ada");
+                });
+        assertThat(stopped.steps().fieldNames()).toIterable().containsExactly("draft");
+
+        // the draft that comes back is what the approver saw; the step is not carried out again
+        var progress = stopped.steps().deepCopy();
+        progress.putObject("draft").put("output", "Dear Ada, as approved");
+        RunRequest approved = new RunRequest("acme", "r", "t", 1, 2, 5, definition, json("{\"name\":\"Ada\"}"), null,
+                null, List.of(new RunRequest.Answer("approval:check#2", "fine", "bob", Instant.now(), true)), progress,
+                null, null);
+        assertThat(runner.run(RunScope.of(approved)).asText()).isEqualTo("Dear Ada, as approved (approved by bob)");
+
+        RunRequest rejected = new RunRequest("acme", "r", "t", 1, 2, 5, definition, json("{\"name\":\"Ada\"}"), null,
+                null, List.of(new RunRequest.Answer("approval:check#2", "too formal", "bob", Instant.now(), false)),
+                stopped.steps(), null, null);
+        assertThatThrownBy(() -> runner.run(RunScope.of(rejected)))
+                .isInstanceOf(StepFailure.class)
+                .satisfies(e -> assertThat(((StepFailure) e).code()).isEqualTo("approval-rejected"))
+                .hasMessageContaining("rejected by bob: too formal");
+    }
+
+    @Test
+    void stepsReadMemoryAndRememberTheirOutputsInTheScopeTheySay() {
+        JsonNode definition = json("""
+                {"memoryScope":"permanent",
+                 "steps":[{"id":"count","action":"transform","expression":"(has(memory.permanent.count) ? memory.permanent.count : 0) + 1",
+                           "remember":{"key":"count"}},
+                          {"id":"seen","action":"transform","expression":"memory.session.last + '/' + string(memory.permanent.count)",
+                           "remember":{"key":"last","scope":"session"}}]}""");
+        RunRequest request = new RunRequest("acme", "r", "t", 1, 1, 1, definition, json("{}"), null, null, null, null,
+                "s1", json("{\"session\":{\"last\":\"before\"},\"permanent\":{\"count\":41}}"));
+        RunScope scope = RunScope.of(request);
+
+        assertThat(runner.run(scope).asText()).isEqualTo("before/42");
+        assertThat(scope.memory().writes()).isEqualTo(json("""
+                {"permanent":{"count":42},"session":{"last":"before/42"}}"""));
+
+        JsonNode badScope = json("""
+                {"steps":[{"id":"x","action":"transform","expression":"1","remember":{"key":"k","scope":"forever"}}]}""");
+        assertThatThrownBy(() -> runner.run(badScope, json("{}"))).isInstanceOf(StepFailure.class)
+                .hasMessageContaining("scope 'forever'");
     }
 }

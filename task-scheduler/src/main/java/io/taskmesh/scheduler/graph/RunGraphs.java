@@ -192,6 +192,7 @@ public class RunGraphs {
         run.attempt = 0;
         run.seq = 0;
         run.feedback = "[]";
+        run.session = root.session;
         run.createdAt = root.createdAt;
         run.updatedAt = root.updatedAt;
         return run;

@@ -61,6 +61,19 @@ public class ScheduledRun {
     public String answers = "[]";
 
     /** When the next attempt of a failed run is due; null when none is. */
+    /** The session the run belongs to, when it was given one; else its graph's root run, or itself. */
+    @Column(name = "session_id")
+    public String session;
+
+    /** The outputs of the steps the current attempt finished before it stopped to wait for a person (JSON). */
+    @Column(columnDefinition = "text")
+    public String progress;
+
+    /** The session whose memory the run shares. */
+    public String sessionOrDefault() {
+        return session != null ? session : (rootRunId != null ? rootRunId : id).toString();
+    }
+
     @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;
 

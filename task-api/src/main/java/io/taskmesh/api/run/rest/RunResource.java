@@ -1,5 +1,9 @@
 package io.taskmesh.api.run.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.MalformedEventException;
+
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.api.run.service.RunService;
 import io.taskmesh.events.RunCommand;
@@ -63,15 +67,42 @@ public class RunResource {
         return service.decide(caller.caller(), parse(id), RunCommand.CANCEL, null).map(RunView::of);
     }
 
-    /** Accepts the result of a run awaiting validation: it becomes VALIDATED. */
+    /**
+     * Accepts the result of a run awaiting validation: it becomes VALIDATED; or approves the approval step it
+     * stopped at, and it goes on. An optional body {@code {"content": "..."}} is the comment that comes with it.
+     */
     @POST
     @Path("/{id}/validate")
     @RolesAllowed({OPERATORS, ADMIN})
-    public Uni<RunView> validate(@PathParam("id") String id) {
-        return service.decide(caller.caller(), parse(id), RunCommand.VALIDATE, null).map(RunView::of);
+    public Uni<RunView> validate(@PathParam("id") String id, String body) {
+        String comment = comment(body);
+        return service.decide(caller.caller(), parse(id), RunCommand.VALIDATE, comment).map(RunView::of);
     }
 
-    /** Sends the result back with feedback: the run goes to REVISE and runs again with the feedback. */
+    /** The {@code content} of an optional JSON body; the body may be empty, and of any media type then. */
+    private static String comment(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        JsonNode json;
+        try {
+            json = EventJson.readTree(body);
+        } catch (MalformedEventException e) {
+            throw ProblemException.invalid(400, "The body is not JSON",
+                    List.of(new FieldError("", "must be empty or an object like {\"content\": \"a comment\"}")));
+        }
+        JsonNode content = json.path("content");
+        if (!json.isObject() || !content.isMissingNode() && !content.isNull() && !content.isTextual()) {
+            throw ProblemException.invalid(400, "Bad comment",
+                    List.of(new FieldError("content", "must be a string")));
+        }
+        return content.isTextual() && !content.asText().isBlank() ? content.asText() : null;
+    }
+
+    /**
+     * Sends the result back with feedback: the run goes to REVISE and runs again with the feedback; or rejects
+     * the approval step it stopped at, and it fails.
+     */
     @POST
     @Path("/{id}/feedback")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -22,7 +22,8 @@ import java.util.List;
 public record RunView(String id, String task, int taskVersion, RunStatus status, boolean complete, boolean successful,
         int attempt, JsonNode inputs, JsonNode result, Error error, Instant createdAt, Instant updatedAt,
         Instant startedAt, Instant finishedAt, String requestedBy, List<Feedback> feedbackHistory, JsonNode steps,
-        JsonNode transcript, String question, String parentRunId, List<String> dependencyRunIds, List<Child> children) {
+        JsonNode transcript, String question, String parentRunId, List<String> dependencyRunIds, List<Child> children,
+        String session, JsonNode approval) {
 
     public record Error(String code, String message) {
     }
@@ -48,7 +49,8 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
                 view.parentRunId, view.dependencyRunIds,
                 detailed.children() == null || detailed.children().isEmpty() ? null : detailed.children().stream()
                         .map(c -> new Child(c.id.toString(), c.taskName, c.status, c.status.isTerminal(),
-                                c.status.isSuccessful())).toList());
+                                c.status.isSuccessful())).toList(),
+                view.session, details != null && view.status == RunStatus.AWAITING_VALIDATION ? details.get("approval") : null);
     }
 
     static RunView of(Run run) {
@@ -58,7 +60,7 @@ public record RunView(String id, String task, int taskVersion, RunStatus status,
                 run.errorCode == null ? null : new Error(run.errorCode, run.errorMessage),
                 run.createdAt, run.updatedAt, run.startedAt, run.finishedAt, run.requestedBy, null, null, null, null,
                 run.parentRunId == null ? null : run.parentRunId.toString(),
-                run.dependencyRunIds == null ? null : ids(run.dependencyRunIds), null);
+                run.dependencyRunIds == null ? null : ids(run.dependencyRunIds), null, run.session, null);
     }
 
     private static List<String> ids(String json) {

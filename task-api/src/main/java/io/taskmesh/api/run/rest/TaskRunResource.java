@@ -44,7 +44,10 @@ public class TaskRunResource {
         this.caller = caller;
     }
 
-    /** Body: {@code {"inputs": {...}}}. Answers 202: the run is accepted and goes on in the background. */
+    /**
+     * Body: {@code {"inputs": {...}, "session": "..."}} (runs started in the same session share their session
+     * memory). Answers 202: the run is accepted and goes on in the background.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({OPERATORS, ADMIN})
@@ -57,7 +60,7 @@ public class TaskRunResource {
         if (body != null) {
             var unknown = new ArrayList<Problem.FieldError>();
             body.fieldNames().forEachRemaining(f -> {
-                if (!f.equals("inputs")) {
+                if (!f.equals("inputs") && !f.equals("session")) {
                     unknown.add(new Problem.FieldError(f, "is not a known field"));
                 }
             });
@@ -69,8 +72,14 @@ public class TaskRunResource {
             throw ProblemException.invalid(400, "Bad Idempotency-Key header",
                     List.of(new Problem.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
         }
+        JsonNode session = body == null ? null : body.get("session");
+        if (session != null && !session.isNull() && (!session.isTextual() || !session.asText().matches("[A-Za-z0-9._:-]{1,200}"))) {
+            throw ProblemException.invalid(400, "Bad session",
+                    List.of(new Problem.FieldError("session", "must be 1 to 200 letters, digits, '.', '_', ':' or '-'")));
+        }
         JsonNode inputs = body == null ? null : body.get("inputs");
-        return service.start(caller.caller(), task, inputs, idempotencyKey)
+        return service.start(caller.caller(), task, inputs, idempotencyKey,
+                        session == null || session.isNull() ? null : session.asText())
                 .map(started -> Response.accepted(RunView.of(started.run()))
                         .location(URI.create("/api/v1/runs/" + started.run().id))
                         .header("Idempotent-Replayed", started.created() ? null : "true")

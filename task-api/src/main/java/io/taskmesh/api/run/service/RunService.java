@@ -69,7 +69,7 @@ public class RunService {
 
     @WithTransaction
     @WithSpan("RunService.start")
-    public Uni<Started> start(Caller caller, String taskName, JsonNode given, String idempotencyKey) {
+    public Uni<Started> start(Caller caller, String taskName, JsonNode given, String idempotencyKey, String session) {
         String tenant = caller.tenant();
         Uni<Run> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
                 : runs.findByIdempotencyKey(tenant, idempotencyKey);
@@ -102,6 +102,7 @@ public class RunService {
                     run.status = RunStatus.PENDING;
                     run.inputs = checked.inputs().toString();
                     run.idempotencyKey = idempotencyKey;
+                    run.session = session;
                     run.requestedBy = caller.subject();
                     run.createdAt = now;
                     run.updatedAt = now;
@@ -113,7 +114,7 @@ public class RunService {
                             ((ObjectNode) definition).set("agent", agent);
                         }
                         RunCreateCommand command = new RunCreateCommand(tenant, task.name, run.id.toString(),
-                                version.version, definition, checked.inputs(), idempotencyKey, caller.subject());
+                                version.version, definition, checked.inputs(), idempotencyKey, caller.subject(), session);
                         return runs.persist(run)
                                 .chain(() -> outbox.add(Topics.RUN_COMMANDS, run.id.toString(), RunCreateCommand.TYPE,
                                         run.id.toString(), command))

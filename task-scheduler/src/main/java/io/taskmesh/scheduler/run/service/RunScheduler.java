@@ -48,11 +48,13 @@ public class RunScheduler {
     private final RunGraphs graphs;
     private final RunMetrics metrics;
     private final ConcurrencySlots slots;
+    private final RunMemory memory;
     private final Duration lease;
 
     public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics,
-            ConcurrencySlots slots,
+            ConcurrencySlots slots, RunMemory memory,
             @ConfigProperty(name = "taskmesh.supervision.lease", defaultValue = "PT60S") Duration lease) {
+        this.memory = memory;
         this.runs = runs;
         this.transitions = transitions;
         this.graphs = graphs;
@@ -68,8 +70,8 @@ public class RunScheduler {
         if (command.definition() != null && command.version() != null) {
             // from task-api: the run exists there already, with the version it pinned
             UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
-            return create(command.tenant(), command.task(), command.version(), command.definition(), inputs, runId, null)
-                    .replaceWithVoid();
+            return create(command.tenant(), command.task(), command.version(), command.definition(), inputs, runId, null,
+                    null, command.session()).replaceWithVoid();
         }
         // from any other producer: the task's current version, as announced on the task-definitions topic
         return Panache.getSession().chain(session -> session
@@ -82,8 +84,8 @@ public class RunScheduler {
                     }
                     UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
                     return create(task.tenant, task.name, task.version, EventJson.readTree(task.definition), inputs, runId,
-                            "event:" + (command.requestedBy() == null ? eventId : command.requestedBy()))
-                            .replaceWithVoid();
+                            "event:" + (command.requestedBy() == null ? eventId : command.requestedBy()), null,
+                            command.session()).replaceWithVoid();
                 });
     }
 
@@ -109,18 +111,24 @@ public class RunScheduler {
     /** As above; a {@code refusal} (say, a trigger that could not compute the inputs) makes the run FAILED at once. */
     public Uni<Boolean> create(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
             String origin, RunEvent.RunError refusal) {
+        return create(tenant, task, version, definition, inputs, runId, origin, refusal, null);
+    }
+
+    /** As above, in a named session (null: the run's own, shared with its graph). */
+    private Uni<Boolean> create(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
+            String origin, RunEvent.RunError refusal, String session) {
         return runs.findById(runId).chain(existing -> existing != null ? Uni.createFrom().item(false)
-                : createNew(tenant, task, version, definition, inputs, runId, origin, refusal).replaceWith(true));
+                : createNew(tenant, task, version, definition, inputs, runId, origin, refusal, session).replaceWith(true));
     }
 
     /** A run whose id is new for certain (a trigger's fire time just recorded under its primary key). */
     public Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs, UUID runId,
             String origin) {
-        return createNew(tenant, task, version, definition, inputs, runId, origin, null);
+        return createNew(tenant, task, version, definition, inputs, runId, origin, null, null);
     }
 
     private Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs,
-            UUID runId, String origin, RunEvent.RunError refusal) {
+            UUID runId, String origin, RunEvent.RunError refusal, String session) {
         Instant now = Instant.now();
         ScheduledRun run = new ScheduledRun();
         run.id = runId;
@@ -133,6 +141,7 @@ public class RunScheduler {
         run.attempt = 0;
         run.seq = 0;
         run.feedback = "[]";
+        run.session = session;
         run.createdAt = now;
         run.updatedAt = now;
         List<String> problems = origin == null || refusal != null ? List.of() : inputProblems(definition, inputs);
@@ -178,10 +187,15 @@ public class RunScheduler {
                 case RunCommand.CANCEL -> run.status.isTerminal() && run.nextAttemptAt == null ? ignored(type, run)
                         : transitions.announce(run, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",
                                 "cancelled by " + command.requestedBy()));
+                // a run stopped at an approval step goes on when approved, and fails when sent back
                 case RunCommand.VALIDATE -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
+                        : run.question != null ? resume(run, new RunRequest.Answer(run.question,
+                                command.content() == null ? "" : command.content(), command.requestedBy(), Instant.now(), true))
                         : transitions.announce(run, RunStatus.VALIDATED,
                                 run.result == null ? null : EventJson.readTree(run.result), null);
                 case RunCommand.FEEDBACK -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
+                        : run.question != null ? resume(run, new RunRequest.Answer(run.question,
+                                command.content() == null ? "" : command.content(), command.requestedBy(), Instant.now(), false))
                         : revise(run, new RunRequest.Feedback(command.content(), command.requestedBy(), Instant.now()));
                 case RunCommand.ANSWER -> run.status != RunStatus.AWAITING_INPUT || run.question == null ? ignored(type, run)
                         : resume(run, new RunRequest.Answer(run.question, command.content(), command.requestedBy(), Instant.now()));
@@ -200,11 +214,15 @@ public class RunScheduler {
             if (run == null) {
                 return Uni.createFrom().voidItem();
             }
-            apply(run, event);
+            boolean moved = apply(run, event);
+            // what the attempt remembered is stored with its outcome, once (a redelivered event is not applied)
+            JsonNode writes = event.details() == null ? null : event.details().get("memory");
+            Uni<Void> remembered = moved && writes != null && writes.isObject() ? memory.write(run, writes)
+                    : Uni.createFrom().voidItem();
             if (run.status != event.status()) {
-                return Uni.createFrom().voidItem();
+                return remembered;
             }
-            Uni<Void> settled = graphs.settle(run, event.error());
+            Uni<Void> settled = remembered.chain(() -> graphs.settle(run, event.error()));
             // a run that ended for good released its slots: the oldest runs waiting for one start now
             return run.status.isTerminal() && run.nextAttemptAt == null && slots.limited(run)
                     ? settled.chain(() -> slots.admitWaiting(run.tenant, false)).replaceWithVoid()
@@ -212,12 +230,14 @@ public class RunScheduler {
         });
     }
 
-    private void apply(ScheduledRun run, RunEvent event) {
+    /** Whether the event was new and moved the run on. */
+    private boolean apply(ScheduledRun run, RunEvent event) {
         if (event.seq() <= run.seq) {
-            return;
+            return false;
         }
         run.seq = event.seq();
-        if (run.status.canReach(event.status())) {
+        boolean moved = run.status.canReach(event.status());
+        if (moved) {
             run.status = event.status();
             run.attempt = Math.max(run.attempt, event.attempt());
             if (run.status != RunStatus.RUNNING) {
@@ -230,12 +250,19 @@ public class RunScheduler {
             if (event.result() != null) {
                 run.result = event.result().toString();
             }
-            run.question = event.status() == RunStatus.AWAITING_INPUT && event.details() != null
-                    ? event.details().path("question").asText(null) : null;
+            // a question to answer (AWAITING_INPUT), or an approval step to decide (AWAITING_VALIDATION)
+            boolean stopped = event.status() == RunStatus.AWAITING_INPUT
+                    || event.status() == RunStatus.AWAITING_VALIDATION && event.details() != null
+                            && event.details().has("approval");
+            run.question = stopped && event.details() != null ? event.details().path("question").asText(null) : null;
+            if (stopped && event.details() != null && event.details().path("steps").isObject()) {
+                run.progress = event.details().get("steps").toString();
+            }
             if (event.status().isTerminal() || event.status() == RunStatus.AWAITING_VALIDATION) {
                 run.deadline = null;
             }
-            if (event.status() == RunStatus.FAILED && event.attempt() == run.attempt) {
+            boolean rejected = event.error() != null && "approval-rejected".equals(event.error().code());
+            if (event.status() == RunStatus.FAILED && event.attempt() == run.attempt && !rejected) {
                 RetryPolicy policy = RetryPolicy.of(EventJson.readTree(run.definition));
                 if (policy.allowsAnotherAfter(run.attempt)) {
                     run.nextAttemptAt = Instant.now().plus(policy.delayAfter(run.attempt, RANDOM));
@@ -247,6 +274,7 @@ public class RunScheduler {
             }
         }
         run.updatedAt = Instant.now();
+        return moved;
     }
 
     /**
@@ -259,6 +287,10 @@ public class RunScheduler {
         run.answers = EventJson.write(answers);
         run.question = null;
         run.updatedAt = Instant.now();
+        if (run.deadline == null) {
+            // the time a person took to decide on an approval does not count against maxDurationSeconds
+            run.deadline = RunTransitions.deadline(EventJson.readTree(run.definition), run.updatedAt);
+        }
         return transitions.sendRequest(run);
     }
 

@@ -37,12 +37,15 @@ public class RunTransitions {
     private final RunMetrics metrics;
     private final AgentDirectory agents;
     private final RunLinkRepository links;
+    private final RunMemory memory;
 
-    public RunTransitions(Outbox outbox, RunMetrics metrics, AgentDirectory agents, RunLinkRepository links) {
+    public RunTransitions(Outbox outbox, RunMetrics metrics, AgentDirectory agents, RunLinkRepository links,
+            RunMemory memory) {
         this.outbox = outbox;
         this.metrics = metrics;
         this.agents = agents;
         this.links = links;
+        this.memory = memory;
     }
 
     /** The links of a node of a run graph, announced with its first event. */
@@ -102,11 +105,13 @@ public class RunTransitions {
         run.waitingSince = null;
         run.nextAttemptAt = null;
         run.deadline = deadline(EventJson.readTree(run.definition), Instant.now());
+        run.progress = null;
         return announce(run, RunStatus.QUEUED, null, null, origin).chain(() -> sendRequest(run));
     }
 
     /**
-     * The request for the run's current attempt, with the feedback and answers it has so far, the results of the
+     * The request for the run's current attempt, with the feedback and answers it has so far, the outputs of the
+     * steps it finished before it stopped to wait for a person, what the run remembers, the results of the
      * runs a node of a graph waited for in its definition's {@code context}, and the agent its task names (or the
      * tenant's default) resolved; on the executors' topic, or on that of the pool of external workers the agent
      * names.
@@ -120,12 +125,13 @@ public class RunTransitions {
                 definition.set("agent", agent);
             }
             return withGraphContext(run, definition);
-        }).chain(() -> {
+        }).chain(() -> memory.of(run)).chain(remembered -> {
             List<RunRequest.Feedback> feedback = feedback(run);
             List<RunRequest.Answer> answers = read(run.answers, ANSWERS, run);
             RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion, run.attempt,
                     run.seq, definition, EventJson.readTree(run.inputs), run.deadline,
-                    feedback.isEmpty() ? null : feedback, answers.isEmpty() ? null : answers);
+                    feedback.isEmpty() ? null : feedback, answers.isEmpty() ? null : answers,
+                    run.progress == null ? null : EventJson.readTree(run.progress), run.sessionOrDefault(), remembered);
             String topic = Topics.runRequests(definition.path("agent").path("pool").asText(null));
             return outbox.add(topic, run.id.toString(), RunRequest.TYPE, run.id.toString(), request).replaceWithVoid();
         });
