@@ -35,6 +35,7 @@ public final class EventSchemas {
             case EventTypes.RUN_CREATE -> "run-create.v1";
             case EventTypes.RUN_REQUESTED -> "run-requested.v1";
             case EventTypes.RUN_HEARTBEAT -> "run-heartbeat.v1";
+            case EventTypes.RUN_NOTIFICATION -> "run-notification.v1";
             case EventTypes.RUN_CANCEL, EventTypes.RUN_VALIDATE, EventTypes.RUN_FEEDBACK, EventTypes.RUN_ANSWER -> "run-command.v1";
             default -> throw new MalformedEventException("unknown event type: " + type);
         };

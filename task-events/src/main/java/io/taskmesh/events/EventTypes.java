@@ -12,6 +12,7 @@ public final class EventTypes {
     public static final String RUN_FEEDBACK = "io.taskmesh.run.feedback.v1";
     public static final String RUN_ANSWER = "io.taskmesh.run.answer.v1";
     public static final String RUN_HEARTBEAT = "io.taskmesh.run.heartbeat.v1";
+    public static final String RUN_NOTIFICATION = "io.taskmesh.run.notification.v1";
 
     /** Prefix shared by every run status event type. */
     public static final String RUN_STATUS_PREFIX = "io.taskmesh.run.";

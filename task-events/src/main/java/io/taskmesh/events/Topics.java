@@ -13,6 +13,8 @@ public final class Topics {
     public static final String RUN_EVENTS = "taskmesh.run-events";
     /** Signals to the executor running a run (cancel, answer); key = run id. */
     public static final String RUN_CONTROL = "taskmesh.run-control";
+    /** What runs ask to tell people ({@code notify} steps), for notification-service; key = run id. */
+    public static final String NOTIFICATIONS = "taskmesh.notifications";
 
     public static final String DLQ_SUFFIX = ".dlq";
 
@@ -24,7 +26,8 @@ public final class Topics {
     public static final String EVENT_TRIGGERS_DLQ = "taskmesh.event-triggers.dlq";
 
     public static final java.util.List<String> ALL =
-            java.util.List.of(TASK_DEFINITIONS, RUN_COMMANDS, RUN_REQUESTS, RUN_EVENTS, RUN_CONTROL);
+            java.util.List.of(TASK_DEFINITIONS, RUN_COMMANDS, RUN_REQUESTS, RUN_EVENTS, RUN_CONTROL,
+                    NOTIFICATIONS);
 
     private Topics() {
     }

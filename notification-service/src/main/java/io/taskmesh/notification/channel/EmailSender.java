@@ -68,6 +68,10 @@ public class EmailSender implements ChannelSender {
     }
 
     static String subject(RunSummary run) {
+        if (run.message() != null) {
+            String line = run.message().strip().lines().findFirst().orElse("");
+            return "[Taskmesh] " + run.task() + ": " + (line.length() > 100 ? line.substring(0, 100) + "…" : line);
+        }
         return "[Taskmesh] " + run.task() + ": " + run.status() + " (run " + run.shortRunId() + ")";
     }
 }

@@ -5,10 +5,10 @@ import io.taskmesh.events.EventJson;
 
 /**
  * The run a delivery tells about, read back from the delivery's JSON body, for channels that write it in
- * words (email, Slack).
+ * words (email, Slack): its status, or the {@code message} one of its {@code notify} steps sent.
  */
 public record RunSummary(String task, int taskVersion, String status, String runId, int attempt, String result,
-        String errorCode, String errorMessage, String link, String at) {
+        String errorCode, String errorMessage, String link, String at, String step, String message) {
 
     /** Results longer than this are cut in messages meant to be read; the run's link has all of it. */
     public static final int RESULT_EXCERPT = 1500;
@@ -23,7 +23,8 @@ public record RunSummary(String task, int taskVersion, String status, String run
                 result == null || result.isNull() ? null : excerpt(result.isTextual() ? result.asText() : result.toPrettyString()),
                 error == null ? null : error.path("code").asText(null),
                 error == null ? null : error.path("message").asText(null),
-                data.path("link").asText(), body.path("timestamp").asText());
+                data.path("link").asText(), body.path("timestamp").asText(), data.path("step").asText(null),
+                data.path("message").asText(null));
     }
 
     public boolean successful() {

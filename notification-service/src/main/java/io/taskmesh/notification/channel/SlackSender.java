@@ -38,6 +38,9 @@ public class SlackSender implements ChannelSender {
     }
 
     static ObjectNode message(RunSummary run) {
+        if (run.message() != null) {
+            return said(run);
+        }
         String emoji = emoji(run.status());
         String task = escape(run.task());
         String runLink = "<" + run.link() + "|" + run.shortRunId() + ">";
@@ -60,6 +63,19 @@ public class SlackSender implements ChannelSender {
         }
         blocks.addObject().put("type", "context").putArray("elements")
                 .add(mrkdwn("Taskmesh · " + escape(run.at()) + " · <" + run.link() + "|open the run>"));
+        return message;
+    }
+
+    /** What a {@code notify} step sent: its message, and where it comes from. */
+    private static ObjectNode said(RunSummary run) {
+        String runLink = "<" + run.link() + "|" + run.shortRunId() + ">";
+        ObjectNode message = JSON.objectNode();
+        message.put("text", ":bell: " + escape(run.task()) + ": " + escape(run.message()));
+        ArrayNode blocks = message.putArray("blocks");
+        blocks.add(section(":bell: " + escape(run.message())));
+        blocks.addObject().put("type", "context").putArray("elements")
+                .add(mrkdwn("Taskmesh · task *" + escape(run.task()) + "* · step " + escape(String.valueOf(run.step()))
+                        + " · run " + runLink + " · " + escape(run.at())));
         return message;
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunNotification;
 import io.taskmesh.notification.stream.RunEventLog;
 import io.taskmesh.notification.subscription.Subscription;
 import io.taskmesh.notification.subscription.SubscriptionRepository;
@@ -52,6 +53,20 @@ public class RunEventNotifier {
     @Incoming("run-events")
     public Uni<Void> onRunEvent(Message<String> message) {
         return EventConsumers.handle(message, incoming -> notify(incoming, incoming.data(RunEvent.class)));
+    }
+
+    /** What a run's {@code notify} step sends: to the subscriptions to NOTIFY (of the step's channel, if it names one). */
+    @Incoming("notifications")
+    public Uni<Void> onNotification(Message<String> message) {
+        return EventConsumers.handle(message, incoming -> {
+            RunNotification notification = incoming.data(RunNotification.class);
+            String body = body(incoming, notification).toString();
+            return Panache.withTransaction(() -> matching(notification.tenant(), notification.task(),
+                    (s, task) -> s.statusSet().contains(NewSubscription.NOTIFY)
+                            && (notification.channel() == null || notification.channel().equals(s.channel)))
+                    .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
+                            UUID.fromString(notification.runId()), body)));
+        });
     }
 
     Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
@@ -112,6 +127,25 @@ public class RunEventNotifier {
             d.nextAttemptAt = d.createdAt;
             return deliveries.persist(d).replaceWithVoid();
         });
+    }
+
+    private ObjectNode body(IncomingEvent incoming, RunNotification notification) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("type", incoming.type());
+        body.put("id", incoming.id());
+        body.put("timestamp", notification.at().toString());
+        ObjectNode data = body.putObject("data");
+        data.put("runId", notification.runId());
+        data.put("task", notification.task());
+        data.put("taskVersion", notification.version());
+        data.put("attempt", notification.attempt());
+        data.put("step", notification.step());
+        data.put("message", notification.message());
+        if (notification.data() != null) {
+            data.set("data", notification.data());
+        }
+        data.put("link", apiBaseUrl + "/api/v1/runs/" + notification.runId());
+        return body;
     }
 
     private ObjectNode body(IncomingEvent incoming, RunEvent event) {

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
+import io.taskmesh.events.RunNotification;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.TaskDefinitionChanged;
 import io.taskmesh.events.Topics;
@@ -234,5 +235,51 @@ class TaskNotificationsTest {
                 .post("/api/v1/subscriptions")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("labels", "events[1]"));
+    }
+
+    private static void notification(String id, String task, String message, String channel) {
+        String runId = UUID.randomUUID().toString();
+        RunNotification notification = new RunNotification("acme", runId, task, 2, 1, "tell", message, channel,
+                EventJson.readTree("{\"total\":42}"), Instant.now());
+        KafkaProbe.publishCloudEvent(Topics.NOTIFICATIONS, runId, id, RunNotification.TYPE, runId,
+                EventJson.write(notification));
+    }
+
+    @Test
+    void whatANotifyStepSendsGoesOnceToTheSubscriptionsToNotifyOnTheChannelItNames() throws Exception {
+        String task = "notify-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body("{\"task\":\"%s\",\"events\":[\"NOTIFY\"],\"url\":\"%s\"}".formatted(task, url()))
+                .post("/api/v1/subscriptions").then().statusCode(201);
+        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON)
+                .body("{\"task\":\"%s\",\"events\":[\"SUCCEEDED\"],\"url\":\"%s\"}".formatted(task, url()))
+                .post("/api/v1/subscriptions").then().statusCode(201);
+
+        // the same event (one id) published until the consumer, which starts at the end of its topic, has read it
+        String id = UUID.randomUUID().toString();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            notification(id, task, "Total for Lyon: 42", null);
+            return !hooksFor(task).isEmpty();
+        });
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.deadLetter(Topics.NOTIFICATIONS))) {
+            String malformed = UUID.randomUUID().toString();
+            KafkaProbe.publishCloudEvent(Topics.NOTIFICATIONS, malformed, UUID.randomUUID().toString(), RunNotification.TYPE,
+                    malformed, "{\"tenant\":\"acme\",\"runId\":\"%s\",\"task\":\"%s\"}".formatted(malformed, task));
+            notification(UUID.randomUUID().toString(), task, "Only for email", "email");
+            notification(UUID.randomUUID().toString(), task, "For webhooks", "webhook");
+
+            KafkaProbe.Event dead = probe.await(e -> malformed.equals(e.key()), Duration.ofSeconds(30));
+            assertThat(dead.headers().get("dead-letter-reason")).contains("does not match its schema");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hooksFor(task).size() >= 2);
+        Thread.sleep(1000);
+        assertThat(hooksFor(task)).extracting(h -> h.path("data").path("message").asText())
+                .containsExactly("Total for Lyon: 42", "For webhooks");
+        JsonNode first = hooksFor(task).getFirst();
+        assertThat(first.path("type").asText()).isEqualTo(RunNotification.TYPE);
+        assertThat(first.path("id").asText()).isEqualTo(id);
+        assertThat(first.path("data").path("step").asText()).isEqualTo("tell");
+        assertThat(first.path("data").path("data").path("total").asInt()).isEqualTo(42);
+        assertThat(first.path("data").path("link").asText()).contains("/api/v1/runs/");
     }
 }

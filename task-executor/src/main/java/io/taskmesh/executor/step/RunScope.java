@@ -19,14 +19,15 @@ import java.util.Set;
  * that resumes it), the agent's transcript, what it wrote to memory and the secret values it was given (to scrub
  * them from everything it reports).
  */
-public record RunScope(String tenant, String runId, int attempt, JsonNode definition, JsonNode inputs,
+public record RunScope(String tenant, String runId, String task, int version, int attempt, JsonNode definition, JsonNode inputs,
         List<RunRequest.Feedback> feedback, List<RunRequest.Answer> answers, Instant deadline, Set<String> secretValues,
         ObjectNode steps, ArrayNode transcript, Memory memory) {
 
     public static RunScope of(RunRequest request) {
         ObjectNode steps = request.progress() != null && request.progress().isObject()
                 ? ((ObjectNode) request.progress()).deepCopy() : JsonNodeFactory.instance.objectNode();
-        return new RunScope(request.tenant(), request.runId(), request.attempt(), request.definition(), request.inputs(),
+        return new RunScope(request.tenant(), request.runId(), request.task(), request.version(), request.attempt(),
+                request.definition(), request.inputs(),
                 request.feedback() == null ? List.of() : request.feedback(),
                 request.answers() == null ? List.of() : request.answers(), request.deadline(), new HashSet<>(),
                 steps, JsonNodeFactory.instance.arrayNode(), Memory.of(request.memory()));
@@ -34,7 +35,7 @@ public record RunScope(String tenant, String runId, int attempt, JsonNode defini
 
     /** A scope without tenant, feedback or deadline: for carrying out a definition directly. */
     public static RunScope of(JsonNode definition, JsonNode inputs) {
-        return new RunScope("", "", 1, definition, inputs, List.of(), List.of(), null, new HashSet<>(),
+        return new RunScope("", "", definition.path("name").asText(""), 1, 1, definition, inputs, List.of(), List.of(), null, new HashSet<>(),
                 JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.arrayNode(), Memory.of(null));
     }
 

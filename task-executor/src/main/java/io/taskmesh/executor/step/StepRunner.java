@@ -3,6 +3,8 @@ package io.taskmesh.executor.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunNotification;
 import io.taskmesh.executor.agent.Agents;
 import io.taskmesh.executor.http.HttpStep;
 import io.taskmesh.executor.secret.Secrets;
@@ -12,6 +14,7 @@ import io.taskmesh.platform.schema.JsonSchemas;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +39,19 @@ public class StepRunner {
     private final HttpStep http;
     private final Agents agents;
     private final Secrets secrets;
+    private final Notifier notifier;
 
     @Inject
-    public StepRunner(HttpStep http, Agents agents, Secrets secrets) {
+    public StepRunner(HttpStep http, Agents agents, Secrets secrets, Notifier notifier) {
         this.http = http;
         this.agents = agents;
         this.secrets = secrets;
+        this.notifier = notifier;
     }
 
-    /** Steps without agents or secrets: for carrying out automated steps alone. */
+    /** Steps without agents, secrets or notifications: for carrying out automated steps alone. */
     public StepRunner(HttpStep http) {
-        this(http, null, null);
+        this(http, null, null, null);
     }
 
     public JsonNode run(JsonNode definition, JsonNode inputs) {
@@ -147,6 +152,7 @@ public class StepRunner {
             case "agent" -> agent(action, variables);
             case "delay" -> delay(action);
             case "approval" -> approval(action, variables);
+            case "notify" -> notify(action, variables);
             case "ask" -> {
                 String question = Templates.text(step.path("question").asText(), variables, id);
                 yield JsonNodeFactory.instance.textNode(action.scope().answerTo(question)
@@ -177,6 +183,29 @@ public class StepRunner {
             output.put("by", decision.by());
         }
         return output.put("comment", comment);
+    }
+
+    /**
+     * Sends {@code message} (a template) and {@code data} (templates) to the people subscribed to the task's NOTIFY
+     * events, on {@code channel} only when it names one; done once the broker has it. Secrets never leave in it.
+     */
+    private JsonNode notify(Action action, Map<String, JsonNode> variables) {
+        String id = action.id();
+        if (notifier == null) {
+            throw new StepFailure("unsupported-action", "step '" + id + "': notifications are not available here");
+        }
+        RunScope scope = action.scope();
+        String message = Secrets.scrub(Templates.text(action.step().path("message").asText(), variables, id),
+                scope.secretValues());
+        JsonNode data = action.step().has("data") ? Templates.render(action.step().get("data"), variables, id) : null;
+        if (data != null && !scope.secretValues().isEmpty()) {
+            data = EventJson.readTree(Secrets.scrub(data.toString(), scope.secretValues()));
+        }
+        RunNotification notification = new RunNotification(scope.tenant(), scope.runId(), scope.task(), scope.version(),
+                scope.attempt(), id, message, action.step().path("channel").asText(null), data, Instant.now());
+        JsonNode index = variables.get("index");
+        String sent = notifier.send(notification, index == null ? "-" : index.asText());
+        return JsonNodeFactory.instance.objectNode().put("sent", true).put("id", sent).put("message", message);
     }
 
     private static void countPage(Action action) {

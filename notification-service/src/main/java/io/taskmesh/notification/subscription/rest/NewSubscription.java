@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A subscription as asked for: which events ({@code events}: run statuses, {@code DELIVERABLE} for the results of
- * a task marked {@code isDeliverable}, {@code TASK_DEACTIVATED}) of which tasks (one by name, those whose labels
+ * a task marked {@code isDeliverable}, {@code TASK_DEACTIVATED}, {@code RUN_LATE}, {@code NOTIFY} for what its runs'
+ * {@code notify} steps send) of which tasks (one by name, those whose labels
  * hold every pair of {@code labels}, or every task), and the channel: {@code webhook} (default) and {@code slack}
  * post to {@code url}, {@code email} writes to {@code to}. A task's definition asks for the same in its
  * {@code notifications} (without {@code task} and {@code labels}: they are its own).
@@ -28,6 +29,8 @@ public record NewSubscription(String task, Map<String, String> labels, List<Stri
     public static final String DELIVERABLE = "DELIVERABLE";
     public static final String TASK_DEACTIVATED = "TASK_DEACTIVATED";
     public static final String RUN_LATE = "RUN_LATE";
+    /** What a run's {@code notify} step sends. */
+    public static final String NOTIFY = "NOTIFY";
     static final int MAX_LABELS = 20;
 
     /** Every event a subscription may name. */
@@ -36,6 +39,7 @@ public record NewSubscription(String task, Map<String, String> labels, List<Stri
         kinds.add(DELIVERABLE);
         kinds.add(TASK_DEACTIVATED);
         kinds.add(RUN_LATE);
+        kinds.add(NOTIFY);
         return kinds;
     }
 
