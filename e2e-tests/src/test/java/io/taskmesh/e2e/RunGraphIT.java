@@ -108,4 +108,55 @@ class RunGraphIT {
         as("alice").get(Platform.api() + "/api/v1/tasks/" + d + "/runs").then().statusCode(200)
                 .body("items.size()", equalTo(1)).body("items[0].attempt", equalTo(1));
     }
+
+    @Test
+    void aTaskStepRunsAnotherTaskAsASubtaskAndGoesOnWithItsResult() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String weather = "weather-" + suffix;
+        String trip = "trip-" + suffix;
+        define("""
+                {"name":"%s","objective":"Say the weather","resultSchema":"string",
+                 "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]},
+                 "steps":[{"id":"say","action":"transform","expression":"inputs.city + ' is sunny'"}]}""".formatted(weather));
+        define("""
+                {"name":"%s","objective":"Plan a trip","resultSchema":"string",
+                 "steps":[{"id":"before","action":"transform","expression":"'Pack'"},
+                          {"id":"weather","action":"task","task":"%s","inputs":{"city":"{{ inputs.city }}"}},
+                          {"id":"plan","action":"transform","expression":"steps.before.output + ' for: ' + steps.weather.output"}]}"""
+                .formatted(trip, weather));
+
+        String parent = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"city\":\"Lyon\"}}")
+                .post(Platform.api() + "/api/v1/tasks/" + trip + "/runs").then().statusCode(202).extract().path("id");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                as("alice").get(Platform.api() + "/api/v1/runs/" + parent).then().statusCode(200)
+                        .body("status", equalTo("SUCCEEDED")).body("result", equalTo("Pack for: Lyon is sunny")));
+
+        JsonPath top = run(parent);
+        assertThat(top.getInt("attempt")).isEqualTo(1);
+        assertThat(top.getList("children.task")).containsExactly(weather);
+        JsonPath child = run(top.getString("children[0].id"));
+        assertThat(child.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(child.getString("parentRunId")).isEqualTo(parent);
+        assertThat(child.getString("inputs.city")).isEqualTo("Lyon");
+        assertThat(Instant.parse(top.getString("finishedAt"))).isAfterOrEqualTo(Instant.parse(child.getString("finishedAt")));
+
+        // a run that fails, and a task the step cannot run, fail the step, with the reason
+        String broken = "broken-" + suffix;
+        define("""
+                {"name":"%s","objective":"Give a number","resultSchema":"integer",
+                 "steps":[{"id":"word","action":"transform","expression":"'seven'"}]}""".formatted(broken));
+        String lost = "lost-" + suffix;
+        define("""
+                {"name":"%s","objective":"Ask tasks that fail or do not exist",
+                 "steps":[{"id":"number","action":"task","task":"{{ inputs.task }}"}]}""".formatted(lost));
+        for (String[] expected : List.of(new String[] {broken, "ended FAILED: the result does not match"},
+                new String[] {"nowhere-" + suffix, "there is no task 'nowhere-" + suffix + "'"})) {
+            String failed = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"task\":\"" + expected[0] + "\"}}")
+                    .post(Platform.api() + "/api/v1/tasks/" + lost + "/runs").then().statusCode(202).extract().path("id");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    as("alice").get(Platform.api() + "/api/v1/runs/" + failed).then().statusCode(200)
+                            .body("status", equalTo("FAILED")).body("error.code", equalTo("subtask-failed"))
+                            .body("error.message", org.hamcrest.Matchers.containsString(expected[1])));
+        }
+    }
 }

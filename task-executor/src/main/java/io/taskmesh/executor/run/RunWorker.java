@@ -14,6 +14,7 @@ import io.taskmesh.events.Topics;
 import io.taskmesh.executor.secret.Secrets;
 import io.taskmesh.executor.step.AwaitingApproval;
 import io.taskmesh.executor.step.AwaitingInput;
+import io.taskmesh.executor.step.AwaitingRun;
 import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import io.taskmesh.executor.step.StepRunner;
@@ -114,11 +115,18 @@ public class RunWorker {
         RunEvent.RunError error = null;
         String question = null;
         ObjectNode approval = null;
+        ObjectNode awaiting = null;
         try {
             result = steps.run(scope);
             // a person checks the result before the run counts as done (validate, or feedback for a revision)
             boolean reviewed = request.definition().path("validation").path("externalValidationRequired").asBoolean(false);
             status = reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED;
+        } catch (AwaitingRun waiting) {
+            // the run goes on (RUNNING) without an executor until the scheduler brings back the other run's outcome
+            status = RunStatus.RUNNING;
+            question = waiting.question();
+            awaiting = JsonNodeFactory.instance.objectNode().put("step", waiting.step()).put("task", waiting.task());
+            awaiting.set("inputs", waiting.inputs());
         } catch (AwaitingApproval waiting) {
             status = RunStatus.AWAITING_VALIDATION;
             question = waiting.question();
@@ -145,6 +153,9 @@ public class RunWorker {
         }
         if (approval != null) {
             details.set("approval", approval);
+        }
+        if (awaiting != null) {
+            details.set("awaitingRun", awaiting);
         }
         if (!scope.memory().writes().isEmpty()) {
             details.set("memory", scope.memory().writes());

@@ -153,6 +153,7 @@ public class StepRunner {
             case "delay" -> delay(action);
             case "approval" -> approval(action, variables);
             case "notify" -> notify(action, variables);
+            case "task" -> runTask(action, variables);
             case "ask" -> {
                 String question = Templates.text(step.path("question").asText(), variables, id);
                 yield JsonNodeFactory.instance.textNode(action.scope().answerTo(question)
@@ -206,6 +207,32 @@ public class StepRunner {
         JsonNode index = variables.get("index");
         String sent = notifier.send(notification, index == null ? "-" : index.asText());
         return JsonNodeFactory.instance.objectNode().put("sent", true).put("id", sent).put("message", message);
+    }
+
+    /**
+     * Runs another task and waits for its result, which is the step's output: the first time, the attempt stops
+     * (the scheduler starts the run); when that run has ended, the attempt is requested again with its outcome.
+     * A run that did not succeed fails the step.
+     */
+    private static JsonNode runTask(Action action, Map<String, JsonNode> variables) {
+        String id = action.id();
+        JsonNode index = variables.get("index");
+        String key = "task:" + id + "#" + action.scope().attempt() + (index == null ? "" : "/" + index.asText());
+        String task = Templates.text(action.step().path("task").asText(), variables, id);
+        var outcome = action.scope().answerOf(key);
+        if (outcome.isEmpty()) {
+            JsonNode inputs = action.step().has("inputs") ? Templates.render(action.step().get("inputs"), variables, id)
+                    : JsonNodeFactory.instance.objectNode();
+            if (!inputs.isObject()) {
+                throw new StepFailure("inputs-invalid", "step '" + id + "': inputs must be an object");
+            }
+            throw new AwaitingRun(key, id, task, inputs);
+        }
+        if (!Boolean.TRUE.equals(outcome.get().approved())) {
+            throw new StepFailure("subtask-failed", "step '" + id + "': " + outcome.get().answer());
+        }
+        String result = outcome.get().answer();
+        return result == null || result.isEmpty() ? JsonNodeFactory.instance.nullNode() : EventJson.readTree(result);
     }
 
     private static void countPage(Action action) {

@@ -51,13 +51,15 @@ public class RunGraphs {
     private final RunLinkRepository links;
     private final RunTransitions transitions;
     private final ConcurrencySlots slots;
+    private final TaskSteps taskSteps;
 
     public RunGraphs(ScheduledRunRepository runs, RunLinkRepository links, RunTransitions transitions,
-            ConcurrencySlots slots) {
+            ConcurrencySlots slots, TaskSteps taskSteps) {
         this.runs = runs;
         this.links = links;
         this.transitions = transitions;
         this.slots = slots;
+        this.taskSteps = taskSteps;
     }
 
     /** The run, locked until the transaction ends, after the root of its graph when it is a node of one. */
@@ -215,6 +217,9 @@ public class RunGraphs {
             Uni<Void> each = Uni.createFrom().voidItem();
             for (RunLinkRepository.Waiting w : waiting) {
                 each = each.chain(() -> runs.lock(w.runId())).chain(next -> {
+                    if (next != null && TaskSteps.waitsFor(next, run.id)) {
+                        return taskSteps.ended(next, run, error == null ? null : error.message());
+                    }
                     if (next == null || next.status != RunStatus.PENDING) {
                         return Uni.createFrom().voidItem();
                     }

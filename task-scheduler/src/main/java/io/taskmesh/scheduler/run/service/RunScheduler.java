@@ -18,6 +18,7 @@ import io.taskmesh.platform.reactive.OneAfterAnother;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.graph.GraphPlanner;
 import io.taskmesh.scheduler.graph.RunGraphs;
+import io.taskmesh.scheduler.graph.TaskSteps;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import io.taskmesh.scheduler.trigger.KnownTask;
@@ -49,12 +50,14 @@ public class RunScheduler {
     private final RunMetrics metrics;
     private final ConcurrencySlots slots;
     private final RunMemory memory;
+    private final TaskSteps taskSteps;
     private final Duration lease;
 
     public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics,
-            ConcurrencySlots slots, RunMemory memory,
+            ConcurrencySlots slots, RunMemory memory, TaskSteps taskSteps,
             @ConfigProperty(name = "taskmesh.supervision.lease", defaultValue = "PT60S") Duration lease) {
         this.memory = memory;
+        this.taskSteps = taskSteps;
         this.runs = runs;
         this.transitions = transitions;
         this.graphs = graphs;
@@ -222,6 +225,9 @@ public class RunScheduler {
             if (run.status != event.status()) {
                 return remembered;
             }
+            if (moved && run.question != null && event.status() == RunStatus.RUNNING) {
+                return remembered.chain(() -> taskSteps.start(run, run.question, event.details().get("awaitingRun")));
+            }
             Uni<Void> settled = remembered.chain(() -> graphs.settle(run, event.error()));
             // a run that ended for good released its slots: the oldest runs waiting for one start now
             return run.status.isTerminal() && run.nextAttemptAt == null && slots.limited(run)
@@ -250,10 +256,16 @@ public class RunScheduler {
             if (event.result() != null) {
                 run.result = event.result().toString();
             }
-            // a question to answer (AWAITING_INPUT), or an approval step to decide (AWAITING_VALIDATION)
-            boolean stopped = event.status() == RunStatus.AWAITING_INPUT
+            // a question to answer (AWAITING_INPUT), an approval step to decide (AWAITING_VALIDATION), or the run
+            // of another task to wait for (RUNNING, without an executor: no lease)
+            boolean awaitingRun = event.status() == RunStatus.RUNNING && event.details() != null
+                    && event.details().has("awaitingRun");
+            boolean stopped = event.status() == RunStatus.AWAITING_INPUT || awaitingRun
                     || event.status() == RunStatus.AWAITING_VALIDATION && event.details() != null
                             && event.details().has("approval");
+            if (awaitingRun) {
+                run.leaseExpiresAt = null;
+            }
             run.question = stopped && event.details() != null ? event.details().path("question").asText(null) : null;
             if (stopped && event.details() != null && event.details().path("steps").isObject()) {
                 run.progress = event.details().get("steps").toString();
@@ -277,21 +289,8 @@ public class RunScheduler {
         return moved;
     }
 
-    /**
-     * The same attempt again, with every answer so far: the executor announces RUNNING and the question that
-     * stopped it finds its answer. Answered once: the question is cleared until the attempt asks another.
-     */
     private Uni<Void> resume(ScheduledRun run, RunRequest.Answer answer) {
-        List<RunRequest.Answer> answers = new ArrayList<>(RunTransitions.answers(run));
-        answers.add(answer);
-        run.answers = EventJson.write(answers);
-        run.question = null;
-        run.updatedAt = Instant.now();
-        if (run.deadline == null) {
-            // the time a person took to decide on an approval does not count against maxDurationSeconds
-            run.deadline = RunTransitions.deadline(EventJson.readTree(run.definition), run.updatedAt);
-        }
-        return transitions.sendRequest(run);
+        return transitions.resume(run, answer);
     }
 
     private Uni<Void> revise(ScheduledRun run, RunRequest.Feedback feedback) {
@@ -338,7 +337,8 @@ public class RunScheduler {
      */
     @WithTransaction
     public Uni<Void> heartbeat(RunHeartbeat heartbeat) {
-        return runs.update("leaseExpiresAt = ?1 where id = ?2 and attempt = ?3 and status = ?4",
+        // a run waiting at a task step has no executor: a late heartbeat of its attempt takes no lease
+        return runs.update("leaseExpiresAt = ?1 where id = ?2 and attempt = ?3 and status = ?4 and question is null",
                 Instant.now().plus(lease), UUID.fromString(heartbeat.runId()), heartbeat.attempt(), RunStatus.RUNNING)
                 .replaceWithVoid();
     }

@@ -99,6 +99,23 @@ public class RunTransitions {
         return outbox.add(Topics.RUN_EVENTS, run.id.toString(), event.type(), run.id.toString(), event).replaceWithVoid();
     }
 
+    /**
+     * The same attempt again, with every answer so far: the executor announces RUNNING and the question that
+     * stopped it finds its answer. Answered once: the question is cleared until the attempt asks another.
+     */
+    public Uni<Void> resume(ScheduledRun run, RunRequest.Answer answer) {
+        List<RunRequest.Answer> answers = new java.util.ArrayList<>(answers(run));
+        answers.add(answer);
+        run.answers = EventJson.write(answers);
+        run.question = null;
+        run.updatedAt = Instant.now();
+        if (run.deadline == null) {
+            // the time a person took to decide on an approval does not count against maxDurationSeconds
+            run.deadline = deadline(EventJson.readTree(run.definition), run.updatedAt);
+        }
+        return sendRequest(run);
+    }
+
     /** QUEUED with the next attempt number, and the attempt's request for the executors. */
     public Uni<Void> queueNextAttempt(ScheduledRun run, String origin) {
         run.attempt += 1;

@@ -1,0 +1,146 @@
+package io.taskmesh.scheduler.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunRequest;
+import io.taskmesh.events.RunStatus;
+import io.taskmesh.platform.schema.JsonSchemas;
+import io.taskmesh.scheduler.run.ScheduledRun;
+import io.taskmesh.scheduler.run.ScheduledRunRepository;
+import io.taskmesh.scheduler.run.service.ConcurrencySlots;
+import io.taskmesh.scheduler.run.service.RunTransitions;
+import io.taskmesh.scheduler.trigger.KnownTask;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The {@code task} step of an executor: its run stops, RUNNING, and asks for a run of another task. That run is
+ * started here as a subtask of the asking run — a node of its graph, linked to it, cancelled with it — and
+ * when it ends ({@link RunGraphs#settle}) the asking attempt is requested again with the outcome as the answer
+ * to the step's key. The run's id follows from the asking run and the key, so the same request starts it once.
+ */
+@ApplicationScoped
+public class TaskSteps {
+
+    /** Who answers a task step, in the answers its run is given. */
+    static final String ANSWERED_BY = "task-scheduler";
+
+    private final ScheduledRunRepository runs;
+    private final RunLinkRepository links;
+    private final RunTransitions transitions;
+    private final ConcurrencySlots slots;
+
+    public TaskSteps(ScheduledRunRepository runs, RunLinkRepository links, RunTransitions transitions,
+            ConcurrencySlots slots) {
+        this.runs = runs;
+        this.links = links;
+        this.transitions = transitions;
+        this.slots = slots;
+    }
+
+    /** The run a task step with {@code key} of {@code asking} starts. */
+    static UUID childId(UUID asking, String key) {
+        return UUID.nameUUIDFromBytes((asking.toString() + "/" + key).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether {@code asking} waits, at a task step, for {@code child}. */
+    static boolean waitsFor(ScheduledRun asking, UUID child) {
+        return asking.status == RunStatus.RUNNING && asking.question != null
+                && childId(asking.id, asking.question).equals(child);
+    }
+
+    /**
+     * Starts the run {@code wanted} ({@code {"step", "task", "inputs"}}) asks for; a task that is unknown,
+     * not active, a graph of its own or that refuses the inputs fails the step at once (the attempt is requested
+     * again with that outcome).
+     */
+    public Uni<Void> start(ScheduledRun asking, String key, JsonNode wanted) {
+        UUID id = childId(asking.id, key);
+        String name = wanted.path("task").asText();
+        JsonNode inputs = wanted.path("inputs").isObject() ? wanted.get("inputs") : EventJson.readTree("{}");
+        return runs.findById(id).chain(existing -> existing != null ? Uni.createFrom().voidItem()
+                : Panache.getSession().chain(session -> session
+                        .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
+                        .setParameter("tenant", asking.tenant).setParameter("name", name).getSingleResultOrNull())
+                .chain(task -> {
+                    String refusal = refusal(task, name, inputs);
+                    if (refusal != null) {
+                        return answer(asking, key, false, refusal);
+                    }
+                    return create(asking, id, task, inputs, "step:" + asking.id + "/" + wanted.path("step").asText());
+                }));
+    }
+
+    private static String refusal(KnownTask task, String name, JsonNode inputs) {
+        if (task == null) {
+            return "there is no task '" + name + "'";
+        }
+        if (!"active".equals(task.state)) {
+            return "the task '" + name + "' is " + task.state;
+        }
+        JsonNode definition = EventJson.readTree(task.definition);
+        if (GraphPlanner.isGraph(definition)) {
+            return "the task '" + name + "' has subtasks or dependencies: a task step runs a single task";
+        }
+        JsonNode parameters = definition.get("parameters");
+        if (parameters != null && parameters.isObject()) {
+            List<String> problems = JsonSchemas.violations(JsonSchemas.compile(parameters), inputs, "inputs").stream()
+                    .map(e -> e.field() + " " + e.message()).toList();
+            if (!problems.isEmpty()) {
+                return "the inputs for task '" + name + "' do not match its parameters: " + String.join("; ", problems);
+            }
+        }
+        return null;
+    }
+
+    private Uni<Void> create(ScheduledRun asking, UUID id, KnownTask task, JsonNode inputs, String origin) {
+        if (asking.rootRunId == null) {
+            // the asking run becomes the root of a graph: its subtasks are cancelled with it
+            asking.rootRunId = asking.id;
+        }
+        Instant now = Instant.now();
+        ScheduledRun run = new ScheduledRun();
+        run.id = id;
+        run.tenant = asking.tenant;
+        run.taskName = task.name;
+        run.taskVersion = task.version;
+        run.definition = task.definition;
+        run.inputs = inputs.toString();
+        run.status = RunStatus.PENDING;
+        run.attempt = 0;
+        run.seq = 0;
+        run.feedback = "[]";
+        run.session = asking.session;
+        run.rootRunId = asking.rootRunId;
+        run.parentRunId = asking.id;
+        run.createdAt = now;
+        run.updatedAt = now;
+        RunLink link = new RunLink();
+        link.runId = asking.id;
+        link.needsRunId = id;
+        link.kind = GraphPlanner.Kind.SUBTASK.wire();
+        return runs.persist(run).chain(() -> links.persist(link))
+                .chain(() -> transitions.announce(run, RunStatus.PENDING, null, null, origin,
+                        new RunTransitions.NodeLinks(asking.id.toString(), List.of(), null)))
+                .chain(() -> slots.start(run, null));
+    }
+
+    /** The asking attempt again, with the outcome of the run it waited for. */
+    Uni<Void> answer(ScheduledRun asking, String key, boolean succeeded, String outcome) {
+        return transitions.resume(asking, new RunRequest.Answer(key, outcome, ANSWERED_BY, Instant.now(), succeeded));
+    }
+
+    /** {@code child} ended: the run that waits for it at a task step goes on with its result, or its failure. */
+    Uni<Void> ended(ScheduledRun asking, ScheduledRun child, String error) {
+        boolean succeeded = child.status.isSuccessful();
+        String outcome = succeeded ? (child.result == null ? "null" : child.result)
+                : "task '" + child.taskName + "' (run " + child.id + ") ended " + child.status
+                        + (error == null ? "" : ": " + error);
+        return answer(asking, asking.question, succeeded, outcome);
+    }
+}
