@@ -11,7 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** An HTTP endpoint on loopback that records every webhook it receives. */
 final class WebhookReceiver implements AutoCloseable {
 
-    record Received(Map<String, List<String>> headers, String body) {
+    /** A webhook as it arrived, at {@code at} (epoch milliseconds). */
+    record Received(Map<String, List<String>> headers, String body, long at) {
+
+        String webhookId() {
+            List<String> ids = headers.get("Webhook-id");
+            return ids == null || ids.isEmpty() ? null : ids.getFirst();
+        }
     }
 
     private final HttpServer server;
@@ -21,7 +27,7 @@ final class WebhookReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body));
+            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body, System.currentTimeMillis()));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -33,10 +34,11 @@ import org.jboss.logging.Logger;
  * Sends due deliveries. Each tick claims them in a short transaction ({@code FOR UPDATE SKIP LOCKED}, so
  * replicas share the work) by leasing them a while ahead, then sends outside it and records each outcome in
  * a transaction of its own when it comes: a slow endpoint holds neither the tick nor anyone else's sends. At
- * most {@code per-endpoint-concurrency} sends are in flight per endpoint; the rest of its queue waits for a
- * later tick. A failure is retried with exponential backoff and jitter; after {@code max-attempts} the
+ * most {@code per-endpoint-concurrency} sends are in flight per endpoint; the rest of its queue is claimed as
+ * soon as one of them ends (and at the latest at the next tick). A failure is retried with exponential backoff and jitter; after {@code max-attempts} the
  * delivery is DEAD, visible in the API and retried by hand. If the instance dies mid-send, the lease runs
- * out and the delivery is sent again: at least once.
+ * out and the delivery is sent again, with the same {@code webhook-id}: at least once, and a second time only
+ * for the sends in flight on an instance that died.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -87,6 +89,35 @@ public class DeliveryWorker {
         return Panache.withTransaction(this::claimDue)
                 .invoke(claims -> claims.forEach(this::start))
                 .replaceWithVoid();
+    }
+
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean wakeAgain = new AtomicBoolean();
+
+    /**
+     * A send ended, so its endpoint has room: claim what is due now rather than at the next tick, so an endpoint's
+     * queue drains as fast as it answers (within its concurrency) instead of a few deliveries a second. Claims
+     * asked for while one runs are folded into one more after it.
+     */
+    private void wake() {
+        if (!claiming.compareAndSet(false, true)) {
+            wakeAgain.set(true);
+            return;
+        }
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> sendDue().subscribe().with(
+                done -> claimed(), failure -> {
+                    LOG.debugf("claiming due deliveries failed (the next tick tries again): %s", failure.getMessage());
+                    claimed();
+                }));
+    }
+
+    private void claimed() {
+        claiming.set(false);
+        if (wakeAgain.getAndSet(false)) {
+            wake();
+        }
     }
 
     /**
@@ -170,7 +201,7 @@ public class DeliveryWorker {
                         record(d, outcome);
                         meters.attempted(channel, d);
                     }
-                })).subscribe().with(d -> { }, failure ->
+                })).subscribe().with(d -> wake(), failure ->
                         LOG.warnf("the outcome of delivery %s was not recorded (it will be sent again): %s",
                                 deliveryId, failure.getMessage())));
     }
