@@ -4,6 +4,7 @@ import static io.taskmesh.e2e.Platform.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,41 @@ class ConsoleIT {
         List<WebElement> bars = browser.findElements(By.cssSelector(".bars [data-status='VALIDATED']"));
         assertThat(bars).hasSize(1);
         screenshot("3-task-statistics");
+
+        // subscriptions, on the notification-service's API: subscribe the task's validated runs to a webhook
+        try (WebhookReceiver hooks = new WebhookReceiver()) {
+            browser.findElement(By.linkText("Subscriptions")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), "Subscriptions"));
+            browser.findElement(By.id("subscription-task")).sendKeys(task);
+            browser.findElement(By.id("subscription-target")).sendKeys(hooks.url());
+            browser.findElement(By.cssSelector("input[name='events'][value='FAILED']")).click();
+            browser.findElement(By.cssSelector("input[name='events'][value='VALIDATED']")).click();
+            browser.findElement(By.xpath("//button[text()='Subscribe']")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "signing secret"));
+            WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+                    "//table[@aria-label='Subscriptions']//tr[td[1][text()='" + task + "']]")));
+            assertThat(row.getText()).contains("VALIDATED").doesNotContain("FAILED").contains("webhook");
+            String subscription = row.getAttribute("data-subscription");
+
+            String second = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"who\":\"hooks\"}}")
+                    .post(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(202).extract().path("id");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    as("alice").post(Platform.api() + "/api/v1/runs/" + second + "/validate").statusCode() == 200);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !hooks.received.isEmpty());
+
+            browser.get(Platform.api() + "/console/#/subscriptions/" + subscription);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-delivery] .status.DELIVERED")));
+            assertThat(browser.findElement(By.cssSelector("table[aria-label='Deliveries']")).getText())
+                    .contains(second.substring(0, 8)).contains("io.taskmesh.run.validated.v1");
+            screenshot("4-subscription-deliveries");
+
+            browser.findElement(By.linkText("All subscriptions")).click();
+            WebElement created = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("tr[data-subscription='" + subscription + "']")));
+            created.findElement(By.xpath(".//button[text()='Delete']")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Subscription deleted"));
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-subscription='" + subscription + "']")));
+        }
     }
 
     private static void screenshot(String name) throws IOException {

@@ -136,6 +136,9 @@ final class Platform {
         env.put("TASKMESH_DB_NAME", "taskmesh_e2e");
         env.put("TASKMESH_GROUP_PREFIX", GROUP_PREFIX);
         env.put("TASKMESH_API_BASE_URL", api());
+        // the console (on task-api) calls the notification-service's API from its own origin
+        env.put("TASKMESH_CONSOLE_NOTIFICATIONS_URL", notifications());
+        env.put("TASKMESH_CONSOLE_ORIGINS", api());
         // the suite's own HTTP endpoints live on loopback; the address guard itself is tested in the executor
         env.put("TASKMESH_ALLOW_PRIVATE_NETWORKS", "true");
         return builder.start();

@@ -457,6 +457,80 @@ async function queueView() {
     debounced(render, 400));
 }
 
+// ------------------------------------------------------------------ subscriptions (notification-service)
+
+// The notification-service's API: beside the console behind an ingress, on its own port in the local stack.
+const notes = (path, options) => api((app.config.notificationsUrl || '') + path, options);
+const EVENT_KINDS = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'AWAITING_VALIDATION', 'AWAITING_INPUT',
+  'VALIDATED', 'DELIVERABLE', 'TASK_DEACTIVATED', 'RUN_LATE', 'NOTIFY'];
+const manages = () => can('task-author') || can('task-operator');
+
+async function subscriptionsView() {
+  const list = await notes('/api/v1/subscriptions');
+  const form = h('form', { id: 'new-subscription', onsubmit: async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const body = { events: f.getAll('events'), channel: f.get('channel') };
+    if (f.get('task')) body.task = f.get('task');
+    if (f.get('channel') === 'email') body.to = f.get('target').split(',').map((s) => s.trim()).filter(Boolean);
+    else body.url = f.get('target');
+    try {
+      const made = await notes('/api/v1/subscriptions', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      notify('Subscription created' + (made.secret ? '; its signing secret (shown once): ' + made.secret : '') + '.');
+      await subscriptionsView();
+    } catch (err) { notify(err.message, 'error'); }
+  } },
+  h('h2', {}, 'New subscription'),
+  h('p', { class: 'row' },
+    h('label', {}, 'Task (empty: every task) ', h('input', { name: 'task', id: 'subscription-task' })),
+    h('label', {}, 'Channel ', h('select', { name: 'channel', id: 'subscription-channel' },
+      ['webhook', 'slack', 'email'].map((c) => h('option', { value: c }, c))))),
+  h('label', { for: 'subscription-target' }, 'URL (webhook, slack) or addresses, comma-separated (email)'),
+  h('input', { name: 'target', id: 'subscription-target', required: true }),
+  h('fieldset', {}, h('legend', {}, 'Events'), EVENT_KINDS.map((k) => h('label', { class: 'check' },
+    h('input', { type: 'checkbox', name: 'events', value: k, checked: k === 'FAILED' }), ' ' + k))),
+  h('p', {}, h('button', { type: 'submit' }, 'Subscribe')));
+  const remove = (s) => h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try { await notes('/api/v1/subscriptions/' + s.id, { method: 'DELETE' }); notify('Subscription deleted.'); await subscriptionsView(); } catch (e) { notify(e.message, 'error'); }
+  } }, 'Delete');
+  show(h('h1', {}, 'Subscriptions'),
+    h('p', { class: 'muted' }, 'Who is told about which runs, and how. Those a task\'s definition asks for are kept with the task.'),
+    list.length === 0 ? h('p', { class: 'muted' }, 'No subscriptions yet.') : h('table', { 'aria-label': 'Subscriptions' },
+      h('thead', {}, h('tr', {}, ['Tasks', 'Events', 'Channel', 'To', 'Created', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, list.map((s) => h('tr', { 'data-subscription': s.id },
+        h('td', {}, s.task || (s.labels ? Object.entries(s.labels).map(([k, v]) => k + '=' + v).join(', ') : 'every task')),
+        h('td', {}, s.events.join(', ')), h('td', {}, s.channel),
+        h('td', {}, link('#/subscriptions/' + s.id, s.url || (s.to || []).join(', '))),
+        h('td', {}, when(s.createdAt)),
+        h('td', {}, s.definedByTask ? h('span', { class: 'muted' }, 'defined by its task') : manages() ? remove(s) : null))))),
+    manages() ? form : null);
+}
+
+async function subscriptionView(id) {
+  const [all, deliveries] = await Promise.all([notes('/api/v1/subscriptions'),
+    notes('/api/v1/subscriptions/' + id + '/deliveries')]);
+  const subscription = all.find((s) => s.id === id);
+  if (!subscription) throw new Error('No subscription ' + id);
+  const retry = (d) => h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try { await notes('/api/v1/subscriptions/' + id + '/deliveries/' + d.id + '/retry', { method: 'POST' }); notify('Delivery queued again.'); await subscriptionView(id); } catch (e) { notify(e.message, 'error'); }
+  } }, 'Retry');
+  show(h('h1', {}, 'Subscription ' + id.slice(0, 8)),
+    h('p', {}, (subscription.task || 'every task') + ' · ' + subscription.events.join(', ') + ' · ' + subscription.channel
+      + ' · ' + (subscription.url || (subscription.to || []).join(', '))),
+    h('h2', {}, 'Deliveries'),
+    deliveries.length === 0 ? h('p', { class: 'muted' }, 'Nothing delivered yet.') : h('table', { 'aria-label': 'Deliveries' },
+      h('thead', {}, h('tr', {}, ['Event', 'Run', 'Status', 'Attempts', 'Answer', 'Last error', 'Updated', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, deliveries.map((d) => h('tr', { 'data-delivery': d.id },
+        h('td', {}, d.eventType), h('td', {}, d.runId ? link('#/runs/' + d.runId, d.runId.slice(0, 8)) : '—'),
+        h('td', {}, h('span', { class: 'status ' + d.status }, d.status)), h('td', {}, d.attempts),
+        h('td', {}, d.responseCode == null ? '—' : d.responseCode + (d.latencyMs == null ? '' : ' in ' + d.latencyMs + ' ms')),
+        h('td', {}, d.lastError || ''), h('td', {}, when(d.updatedAt)),
+        h('td', {}, d.status === 'DEAD' && manages() ? retry(d) : null))))),
+    h('p', {}, link('#/subscriptions', 'All subscriptions')));
+}
+
 // ------------------------------------------------------------------ routing
 
 async function route() {
@@ -475,6 +549,8 @@ async function route() {
     else if (parts[0] === 'runs' && parts[1]) await runView(parts[1]);
     else if (parts[0] === 'runs') await runsView(params);
     else if (parts[0] === 'queue') await queueView();
+    else if (parts[0] === 'subscriptions' && parts[1]) await subscriptionView(parts[1]);
+    else if (parts[0] === 'subscriptions') await subscriptionsView();
     else await tasksView(params);
     if (view === app.view) document.title = (main().querySelector('h1') || {}).textContent + ' · Taskmesh';
   } catch (e) {

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The web console's own settings: where its users sign in (the Keycloak realm as their browsers reach it,
- * which behind an ingress differs from the address this service uses) and as which client. The console
+ * which behind an ingress differs from the address this service uses), as which client, and where their
+ * browsers reach the notification-service's API (subscriptions). The console
  * itself is static (META-INF/resources/console) and public; everything it shows comes from the API with the
  * user's token.
  */
@@ -20,14 +21,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ConsoleResource {
 
     /** What the console reads before it signs anyone in. */
-    public record Settings(String authUrl, String clientId) {
+    public record Settings(String authUrl, String clientId, String notificationsUrl) {
     }
 
     private final Settings settings;
 
     public ConsoleResource(@ConfigProperty(name = "taskmesh.console.auth-url") String authUrl,
-            @ConfigProperty(name = "taskmesh.console.client-id") String clientId) {
-        this.settings = new Settings(authUrl, clientId);
+            @ConfigProperty(name = "taskmesh.console.client-id") String clientId,
+            @ConfigProperty(name = "taskmesh.console.notifications-url") String notificationsUrl) {
+        this.settings = new Settings(authUrl, clientId, notificationsUrl.replaceAll("/+$", ""));
     }
 
     /** {@code /console} without its slash leads to the console, whose pages refer to files beside them. */

@@ -25,7 +25,8 @@ class ConsolePagesTest {
         given().get("/console/console.js").then().statusCode(200).body(containsString("code_challenge_method"));
         given().get("/console/config.json").then().statusCode(200)
                 .body("clientId", equalTo("taskmesh-console"))
-                .body("authUrl", endsWith("/realms/taskmesh"));
+                .body("authUrl", endsWith("/realms/taskmesh"))
+                .body("notificationsUrl", equalTo("http://127.0.0.1:8083"));
     }
 
     @Test
