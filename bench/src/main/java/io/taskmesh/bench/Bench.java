@@ -302,7 +302,7 @@ public final class Bench {
     // ------------------------------------------------------------------ graph
 
     private void graph(Platform platform) throws Exception {
-        progress("graph: one run of a tree of inline subtasks with about %,d leaves", options.nodes());
+        progress("graph: one run of a tree of subtasks (named, then inline) with about %,d leaves", options.nodes());
         RunGraphBench.Result result = new RunGraphBench(platform, line -> progress("%s", line))
                 .measure(options.nodes(), java.time.Duration.ofMinutes(60));
         report.put("graph", result);

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One run of a task whose subtasks, written inline, make a tree of the leaves asked for: up to 50 under the
- * root, up to 50 under each of those, and as many under each of those as it takes. Every node is a run of its own with one transform
- * step; the root ends once all of them have. Measures the time from the run's start to the root's end and the
- * CPU each service spent per node.
+ * One run of a task whose subtasks make a tree of the leaves asked for: up to 50 tasks named under the root,
+ * each with up to 50 subtasks written inline, and as many under each of those as it takes (a definition is at
+ * most 512 KiB, so a large graph is built from tasks that name each other). Every node is a run of its own with
+ * one transform step; the root ends once all of them have. Measures the time from the run's start to the root's
+ * end and the CPU each service spent per node.
  */
 final class RunGraphBench {
 
@@ -40,8 +41,10 @@ final class RunGraphBench {
         String task = "bench-graph-" + nodes;
         ObjectNode root = node(task);
         ArrayNode level1 = root.putArray("subtasks");
+        progress.accept("defining " + first + " tasks named by " + task);
         for (int a = 0; a < first; a++) {
-            ObjectNode n1 = node("n" + a);
+            String name = task + "-n" + a;
+            ObjectNode n1 = node(name);
             if (second > 0) {
                 ArrayNode level2 = n1.putArray("subtasks");
                 for (int b = 0; b < second; b++) {
@@ -55,7 +58,8 @@ final class RunGraphBench {
                     level2.add(n2);
                 }
             }
-            level1.add(n1);
+            platform.api.define(name, n1.toString());
+            level1.add(name);
         }
         progress.accept("defining " + task + " (" + nodes + " nodes)");
         platform.api.define(task, root.toString());

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunStatus;
+import io.taskmesh.platform.reactive.OneAfterAnother;
 import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
@@ -162,24 +163,21 @@ public class RunGraphs {
         Uni<Void> work = runs.persist(created.stream().filter(run -> !stored || run != root))
                 .chain(() -> links.persist(made.stream()));
         String nodeOrigin = "graph:" + root.id;
-        for (GraphPlanner.Node node : plan.nodes()) {
+        // one node after the other, without a chain as deep as the graph (thousands of nodes)
+        Uni<Void> announced = work.chain(() -> OneAfterAnother.each(plan.nodes(), node -> {
             ScheduledRun run = byKey.get(node.key());
             List<String> dependencies = node.needs().entrySet().stream()
                     .filter(e -> e.getValue() == GraphPlanner.Kind.DEPENDENCY).map(e -> byKey.get(e.getKey()).id.toString())
                     .toList();
-            RunTransitions.NodeLinks announced = new RunTransitions.NodeLinks(
+            RunTransitions.NodeLinks links = new RunTransitions.NodeLinks(
                     run.parentRunId == null ? null : run.parentRunId.toString(), dependencies, node.definedIn());
-            String first = run == root ? origin : nodeOrigin;
-            work = work.chain(() -> transitions.announce(run, RunStatus.PENDING, null, null, first, announced));
-        }
-        for (GraphPlanner.Node node : plan.nodes()) {
-            if (node.needs().isEmpty()) {
-                ScheduledRun run = byKey.get(node.key());
-                work = work.chain(() -> transitions.announce(run, RunStatus.READY, null, null))
-                        .chain(() -> slots.start(run, null));
-            }
-        }
-        return work;
+            return transitions.announce(run, RunStatus.PENDING, null, null, run == root ? origin : nodeOrigin, links);
+        }));
+        List<ScheduledRun> ready = plan.nodes().stream().filter(node -> node.needs().isEmpty()).map(node -> byKey.get(node.key()))
+                .toList();
+        ready.forEach(run -> run.needsNoResults = true);
+        return announced.chain(() -> OneAfterAnother.each(ready, run -> transitions.announce(run, RunStatus.READY, null, null)
+                .chain(() -> slots.start(run, null))));
     }
 
     private static ScheduledRun newNode(ScheduledRun root, GraphPlanner.Node node) {
@@ -213,10 +211,8 @@ public class RunGraphs {
             return Uni.createFrom().voidItem();
         }
         boolean succeeded = run.status.isSuccessful();
-        Uni<Void> work = links.waitingFor(run.id).chain(waiting -> {
-            Uni<Void> each = Uni.createFrom().voidItem();
-            for (RunLinkRepository.Waiting w : waiting) {
-                each = each.chain(() -> runs.lock(w.runId())).chain(next -> {
+        Uni<Void> work = links.waitingFor(run.id).chain(waiting -> OneAfterAnother.each(waiting, w ->
+                runs.lock(w.runId()).chain(next -> {
                     if (next != null && TaskSteps.waitsFor(next, run.id)) {
                         return taskSteps.ended(next, run, error == null ? null : error.message());
                     }
@@ -233,27 +229,19 @@ public class RunGraphs {
                                     new RunEvent.RunError("subtask-failed", "subtask " + outcome))
                             : transitions.announce(next, RunStatus.SKIPPED, null,
                                     new RunEvent.RunError("dependency-failed", "dependency " + outcome));
-                });
-            }
-            return each;
-        });
+                })));
         if (succeeded) {
             return work;
         }
         boolean root = run.id.equals(run.rootRunId);
-        return work.chain(() -> links.unfinishedUnder(run.id, root)).chain(unfinished -> {
-            Uni<Void> each = Uni.createFrom().voidItem();
-            for (UUID id : unfinished) {
-                each = each.chain(() -> runs.lock(id)).chain(node -> {
+        return work.chain(() -> links.unfinishedUnder(run.id, root)).chain(unfinished -> OneAfterAnother.each(unfinished,
+                id -> runs.lock(id).chain(node -> {
                     if (node == null || (node.status.isTerminal() && node.nextAttemptAt == null)) {
                         return Uni.createFrom().voidItem();
                     }
                     return transitions.announce(node, RunStatus.CANCELLED, null, new RunEvent.RunError("cancelled",
                             (root ? "the graph's root run " : "its parent run ") + run.id + " ended " + run.status));
-                });
-            }
-            return each;
-        });
+                })));
     }
 
     /** A PENDING node whose needs have all succeeded: queued with their results, or done when it only gathers. */

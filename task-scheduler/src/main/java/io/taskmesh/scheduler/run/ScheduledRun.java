@@ -61,6 +61,13 @@ public class ScheduledRun {
     public String answers = "[]";
 
     /** When the next attempt of a failed run is due; null when none is. */
+    /**
+     * Not stored: a node of a graph started as its graph is expanded, which waits for no other run, so its request
+     * has no results of other runs to carry (and none is looked up, thousands of times in one transaction).
+     */
+    @jakarta.persistence.Transient
+    public boolean needsNoResults;
+
     /** The session the run belongs to, when it was given one; else its graph's root run, or itself. */
     @Column(name = "session_id")
     public String session;

@@ -320,4 +320,45 @@ class RunGraphTest {
             assertThat(statuses(probe, nodes.get("outer").runId())).containsExactly(RunStatus.PENDING, RunStatus.CANCELLED);
         }
     }
+
+    @Test
+    void aGraphOfSixHundredNodesIsExpandedQueuedAndCancelledWhole() throws Exception {
+        // tasks that name each other: twelve named subtasks of fifty inline leaves each, 613 runs in all
+        List<String> middles = new java.util.ArrayList<>();
+        for (int m = 0; m < 12; m++) {
+            StringBuilder leaves = new StringBuilder();
+            for (int l = 0; l < 50; l++) {
+                leaves.append(l == 0 ? "" : ",").append("{\"name\":\"leaf").append(l).append("\",\"objective\":\"L\"}");
+            }
+            String middle = name("m" + m);
+            define(middle, "{\"name\":\"%s\",\"objective\":\"M\",\"subtasks\":[%s]}".formatted(middle, leaves));
+            middles.add("\"" + middle + "\"");
+        }
+        String root = name("wide");
+        String definition = "{\"name\":\"%s\",\"objective\":\"Wide\",\"subtasks\":[%s]}".formatted(root,
+                String.join(",", middles));
+
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.RUN_REQUESTS)) {
+            String rootId = start(root, definition, "{}");
+            java.util.Set<String> graph = new java.util.HashSet<>();
+            probe.await(e -> {
+                if (e.topic().equals(Topics.RUN_EVENTS)) {
+                    RunEvent event = EventJson.read(e.value(), RunEvent.class);
+                    if (event.seq() == 1 && (event.runId().equals(rootId) || ("graph:" + rootId).equals(event.origin()))) {
+                        graph.add(event.runId());
+                    }
+                }
+                return graph.size() == 613;
+            }, Duration.ofSeconds(90));
+            java.util.function.IntSupplier requested = () -> probe.seen(
+                    r -> r.topic().equals(Topics.RUN_REQUESTS) && graph.contains(r.key())).size();
+            probe.await(e -> requested.getAsInt() >= 600, Duration.ofSeconds(90));
+            probe.watchFor(Duration.ofMillis(500));
+            assertThat(requested.getAsInt()).as("leaves handed to the executors, each once").isEqualTo(600);
+
+            cancel(rootId);
+            probe.await(e -> probe.seen(c -> RunStatus.CANCELLED.eventType().equals(c.type()) && graph.contains(c.key()))
+                    .size() >= 613, Duration.ofSeconds(90));
+        }
+    }
 }

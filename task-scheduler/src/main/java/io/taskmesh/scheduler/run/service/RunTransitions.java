@@ -142,7 +142,7 @@ public class RunTransitions {
                 definition.set("agent", agent);
             }
             return withGraphContext(run, definition);
-        }).chain(() -> memory.of(run)).chain(remembered -> {
+        }).chain(() -> usesMemory(definition) ? memory.of(run) : Uni.createFrom().item((JsonNode) null)).chain(remembered -> {
             List<RunRequest.Feedback> feedback = feedback(run);
             List<RunRequest.Answer> answers = read(run.answers, ANSWERS, run);
             RunRequest request = new RunRequest(run.tenant, run.id.toString(), run.taskName, run.taskVersion, run.attempt,
@@ -159,7 +159,7 @@ public class RunTransitions {
      * waited for, by their tasks' names.
      */
     private Uni<Void> withGraphContext(ScheduledRun run, ObjectNode definition) {
-        if (run.rootRunId == null) {
+        if (run.rootRunId == null || run.needsNoResults) {
             return Uni.createFrom().voidItem();
         }
         return links.needsOf(run.id).invoke(needed -> {
@@ -174,6 +174,14 @@ public class RunTransitions {
                 results.set(n.taskName(), n.result() == null ? results.nullNode() : EventJson.readTree(n.result()));
             }
         }).replaceWithVoid();
+    }
+
+    /**
+     * Whether a task can read its memory (steps' expressions and templates, {@code remember}, the memory tools,
+     * {@code memoryScope} all say "memory"): a request for one that cannot is sent without looking it up.
+     */
+    static boolean usesMemory(JsonNode definition) {
+        return definition.toString().contains("memory");
     }
 
     static List<RunRequest.Feedback> feedback(ScheduledRun run) {
