@@ -1,5 +1,6 @@
 package io.taskmesh.outbox;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -40,12 +41,17 @@ public class OutboxRelay {
             DELETE FROM %1$s.outbox WHERE id IN (
               SELECT id FROM %1$s.outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, topic, message_key, type, subject, payload, position, trace_parent, trace_state""";
+    private static final String SET_ASIDE = """
+            INSERT INTO %1$s.outbox_dead (id, topic, message_key, type, subject, payload, reason, failed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id) DO NOTHING""";
 
     private final Pool pool;
     private final Vertx vertx;
     private final MutinyEmitter<String> emitter;
     private final String source;
     private final String claim;
+    private final String setAside;
+    private final Counter dead;
     private final int batchSize;
     private final Duration idlePause;
     private volatile boolean running;
@@ -65,6 +71,9 @@ public class OutboxRelay {
         this.pool = pool;
         this.vertx = vertx;
         this.claim = CLAIM.formatted(schema);
+        this.setAside = SET_ASIDE.formatted(schema);
+        this.dead = Counter.builder("taskmesh.outbox.dead")
+                .description("Outbox events the broker refused for good, set aside in outbox_dead").register(registry);
         this.idlePause = idlePause;
         this.emitter = emitter;
         this.source = source;
@@ -119,15 +128,50 @@ public class OutboxRelay {
                 return Uni.createFrom().item(0);
             }
             claimed.sort(Comparator.comparingLong(r -> r.getLong("position")));
-            List<Uni<Void>> sends = new ArrayList<>(claimed.size());
+            List<Uni<Tuple>> sends = new ArrayList<>(claimed.size());
             for (Row row : claimed) {
                 // each event goes on with the trace of the transaction that stored it, not with the relay's
                 OutboxTrace trace = new OutboxTrace(row.getString("trace_parent"), row.getString("trace_state"));
                 sends.add(emitter.sendMessage(EventTrace.continuing(CloudEventMessages.of(source, row.getString("topic"),
                         row.getString("message_key"), row.getUUID("id").toString(), row.getString("type"),
-                        row.getString("subject"), row.getString("payload")), trace.context())));
+                        row.getString("subject"), row.getString("payload")), trace.context()))
+                        .replaceWith((Tuple) null)
+                        // refused for good: set aside, or it would hold up every event behind it; else the batch
+                        // fails, nothing is deleted, and it is tried again
+                        .onFailure(OutboxRelay::refusedForGood).recoverWithItem(failure -> {
+                            LOG.errorf("outbox event %s (%s on %s) refused by the broker for good, set aside in outbox_dead: %s",
+                                    row.getUUID("id"), row.getString("type"), row.getString("topic"), failure.toString());
+                            return Tuple.tuple(java.util.Arrays.asList(row.getUUID("id"), row.getString("topic"),
+                                    row.getString("message_key"), row.getString("type"), row.getString("subject"),
+                                    row.getString("payload"), failure.toString()));
+                        }));
             }
-            return Uni.join().all(sends).andFailFast().replaceWith(claimed.size());
+            return Uni.join().all(sends).andFailFast().chain(outcomes -> {
+                List<Tuple> refused = outcomes.stream().filter(java.util.Objects::nonNull).toList();
+                if (refused.isEmpty()) {
+                    return Uni.createFrom().item(claimed.size());
+                }
+                return connection.preparedQuery(setAside).executeBatch(refused).invoke(() -> dead.increment(refused.size()))
+                        .replaceWith(claimed.size());
+            });
         });
+    }
+
+    /**
+     * A failure sending again cannot cure: one of Kafka's errors that is not retriable (the record is too large,
+     * the topic name is invalid, the record cannot be serialised); anything else, say a broker away, is retried.
+     */
+    static boolean refusedForGood(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException) {
+                return false;
+            }
+            if (t instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                    || t instanceof org.apache.kafka.common.errors.InvalidTopicException
+                    || t instanceof org.apache.kafka.common.errors.SerializationException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

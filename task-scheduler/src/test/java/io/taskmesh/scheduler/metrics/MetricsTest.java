@@ -76,6 +76,8 @@ class MetricsTest {
             assertThat(sample(metrics, "taskmesh_outbox_pending", "")).as("measured, not NaN")
                     .isNotNaN().isGreaterThanOrEqualTo(0);
             assertThat(sample(metrics, "taskmesh_outbox_oldest_age_seconds", "")).isNotNaN().isGreaterThanOrEqualTo(0);
+            // what the broker refused for good is counted from the start, so an alert can watch its increase
+            assertThat(sample(metrics, "taskmesh_outbox_dead_total", "")).isNotNaN().isGreaterThanOrEqualTo(0);
         });
     }
 }
