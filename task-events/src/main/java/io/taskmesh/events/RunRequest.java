@@ -55,5 +55,8 @@ public record RunRequest(
         }
     }
 
+    /** The scopes of {@code memory}: this run, its session, every run of its task. */
+    public static final java.util.List<String> MEMORY_SCOPES = java.util.List.of("run", "session", "permanent");
+
     public static final String TYPE = EventTypes.RUN_REQUESTED;
 }

@@ -72,6 +72,18 @@ public final class KafkaProbe implements AutoCloseable {
         return servers == null || servers.isBlank() ? "127.0.0.1:9092" : servers;
     }
 
+    /** Creates a topic of one partition for a test, unless it exists already. */
+    public static void createTopic(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
     /** Waits until a record matching {@code match} has arrived on a watched topic. */
     public Event await(Predicate<Event> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

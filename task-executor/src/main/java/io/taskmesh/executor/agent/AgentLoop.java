@@ -177,7 +177,7 @@ public final class AgentLoop {
         }
     }
 
-    /** {@code read_memory(key, scope)} and {@code write_memory(key, value, scope)}; scope {@code session} by default. */
+    /** {@code read_memory(key, scope)} and {@code write_memory(key, value, scope)}; the task's default scope when none is given. */
     private static String remember(String name, JsonNode arguments, Memory memory, String defaultScope) {
         String scope = arguments.path("scope").asText(defaultScope);
         String key = arguments.path("key").asText();

@@ -12,9 +12,7 @@ import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
 import io.taskmesh.events.Topics;
 import io.taskmesh.executor.secret.Secrets;
-import io.taskmesh.executor.step.AwaitingApproval;
-import io.taskmesh.executor.step.AwaitingInput;
-import io.taskmesh.executor.step.AwaitingRun;
+import io.taskmesh.executor.step.Paused;
 import io.taskmesh.executor.step.RunScope;
 import io.taskmesh.executor.step.StepFailure;
 import io.taskmesh.executor.step.StepRunner;
@@ -113,28 +111,18 @@ public class RunWorker {
         RunStatus status;
         JsonNode result = null;
         RunEvent.RunError error = null;
-        String question = null;
-        ObjectNode approval = null;
-        ObjectNode awaiting = null;
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
         try {
             result = steps.run(scope);
             // a person checks the result before the run counts as done (validate, or feedback for a revision)
             boolean reviewed = request.definition().path("validation").path("externalValidationRequired").asBoolean(false);
             status = reviewed ? RunStatus.AWAITING_VALIDATION : RunStatus.SUCCEEDED;
-        } catch (AwaitingRun waiting) {
-            // the run goes on (RUNNING) without an executor until the scheduler brings back the other run's outcome
-            status = RunStatus.RUNNING;
-            question = waiting.question();
-            awaiting = JsonNodeFactory.instance.objectNode().put("step", waiting.step()).put("task", waiting.task());
-            awaiting.set("inputs", waiting.inputs());
-        } catch (AwaitingApproval waiting) {
-            status = RunStatus.AWAITING_VALIDATION;
-            question = waiting.question();
-            result = waiting.shown();
-            approval = JsonNodeFactory.instance.objectNode().put("step", waiting.step()).put("message", waiting.message());
-        } catch (AwaitingInput waiting) {
-            status = RunStatus.AWAITING_INPUT;
-            question = waiting.question();
+        } catch (Paused paused) {
+            // a question, an approval or another run to wait for; a task step's run stays RUNNING without an executor
+            status = paused.status();
+            result = paused.shown();
+            details.put("question", paused.question());
+            paused.describe(details);
         } catch (StepFailure failure) {
             status = "timed-out".equals(failure.code()) ? RunStatus.TIMED_OUT : RunStatus.FAILED;
             error = new RunEvent.RunError(failure.code(), failure.getMessage());
@@ -143,19 +131,9 @@ public class RunWorker {
             status = RunStatus.FAILED;
             error = new RunEvent.RunError("executor-error", unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.set("steps", scope.steps());
         if (!scope.transcript().isEmpty()) {
             details.set("transcript", scope.transcript());
-        }
-        if (question != null) {
-            details.put("question", question);
-        }
-        if (approval != null) {
-            details.set("approval", approval);
-        }
-        if (awaiting != null) {
-            details.set("awaitingRun", awaiting);
         }
         if (!scope.memory().writes().isEmpty()) {
             details.set("memory", scope.memory().writes());

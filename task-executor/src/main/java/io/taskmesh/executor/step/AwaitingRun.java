@@ -1,41 +1,35 @@
 package io.taskmesh.executor.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.events.RunStatus;
 
 /**
  * The attempt stops at a {@code task} step until a run of another task has ended: the scheduler starts that run,
  * as a subtask of this one, and when it ends requests this attempt again with its result as the answer to
- * {@link #question()}. The run stays RUNNING meanwhile, without an executor.
+ * {@link #question()}, a key unique to the step, the attempt and the iteration. The run stays RUNNING meanwhile,
+ * without an executor.
  */
-public class AwaitingRun extends StepFailure {
+public class AwaitingRun extends Paused {
 
-    private final String question;
     private final String step;
     private final String task;
     private final JsonNode inputs;
 
     public AwaitingRun(String question, String step, String task, JsonNode inputs) {
-        super("awaiting-run", "waiting for a run of task '" + task + "' (step '" + step + "')");
-        this.question = question;
+        super("awaiting-run", "waiting for a run of task '" + task + "' (step '" + step + "')", question);
         this.step = step;
         this.task = task;
         this.inputs = inputs;
     }
 
-    /** The key the other run's outcome comes back under: unique to the step, the attempt and the iteration. */
-    public String question() {
-        return question;
+    @Override
+    public RunStatus status() {
+        return RunStatus.RUNNING;
     }
 
-    public String step() {
-        return step;
-    }
-
-    public String task() {
-        return task;
-    }
-
-    public JsonNode inputs() {
-        return inputs;
+    @Override
+    public void describe(ObjectNode details) {
+        details.putObject("awaitingRun").put("step", step).put("task", task).set("inputs", inputs);
     }
 }

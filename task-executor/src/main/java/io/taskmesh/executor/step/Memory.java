@@ -3,6 +3,7 @@ package io.taskmesh.executor.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskmesh.events.RunRequest;
 import java.util.List;
 
 /**
@@ -13,13 +14,8 @@ import java.util.List;
  */
 public final class Memory {
 
-    public static final List<String> SCOPES = List.of("run", "session", "permanent");
+    public static final List<String> SCOPES = RunRequest.MEMORY_SCOPES;
     public static final String DEFAULT_SCOPE = "session";
-
-    /** The scope a write without one goes to: the task's {@code memoryScope}, else {@code session}. */
-    public static String defaultScope(JsonNode definition) {
-        return definition.path("memoryScope").asText(DEFAULT_SCOPE);
-    }
     /** The most keys one scope may hold for one owner (run, session or task). */
     public static final int MAX_KEYS = 200;
     /** The largest value one key may hold, as JSON. */
@@ -73,6 +69,11 @@ public final class Memory {
     /** What this attempt wrote, by scope: {@code {"session": {"k": v}}}. */
     public ObjectNode writes() {
         return writes;
+    }
+
+    /** The scope a write without one goes to: the task's {@code memoryScope}, else {@code session}. */
+    public static String defaultScope(JsonNode definition) {
+        return definition.path("memoryScope").asText(DEFAULT_SCOPE);
     }
 
     private static String checked(String scope) {

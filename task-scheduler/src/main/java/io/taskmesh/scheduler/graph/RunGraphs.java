@@ -181,21 +181,9 @@ public class RunGraphs {
     }
 
     private static ScheduledRun newNode(ScheduledRun root, GraphPlanner.Node node) {
-        ScheduledRun run = new ScheduledRun();
-        run.id = UUID.nameUUIDFromBytes((root.id + "/" + node.key()).getBytes(StandardCharsets.UTF_8));
-        run.tenant = root.tenant;
-        run.taskName = node.name();
-        run.taskVersion = node.version();
-        run.definition = node.definition().toString();
-        run.inputs = node.inputs().toString();
-        run.status = RunStatus.PENDING;
-        run.attempt = 0;
-        run.seq = 0;
-        run.feedback = "[]";
-        run.session = root.session;
-        run.createdAt = root.createdAt;
-        run.updatedAt = root.updatedAt;
-        return run;
+        return ScheduledRun.pending(UUID.nameUUIDFromBytes((root.id + "/" + node.key()).getBytes(StandardCharsets.UTF_8)),
+                root.tenant, node.name(), node.version(), node.definition().toString(), node.inputs().toString(),
+                root.session, root.createdAt, root.updatedAt);
     }
 
     /**

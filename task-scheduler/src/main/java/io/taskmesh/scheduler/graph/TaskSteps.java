@@ -6,10 +6,10 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
-import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import io.taskmesh.scheduler.run.service.ConcurrencySlots;
+import io.taskmesh.scheduler.run.service.RunScheduler;
 import io.taskmesh.scheduler.run.service.RunTransitions;
 import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,15 +87,9 @@ public class TaskSteps {
         if (GraphPlanner.isGraph(definition)) {
             return "the task '" + name + "' has subtasks or dependencies: a task step runs a single task";
         }
-        JsonNode parameters = definition.get("parameters");
-        if (parameters != null && parameters.isObject()) {
-            List<String> problems = JsonSchemas.violations(JsonSchemas.compile(parameters), inputs, "inputs").stream()
-                    .map(e -> e.field() + " " + e.message()).toList();
-            if (!problems.isEmpty()) {
-                return "the inputs for task '" + name + "' do not match its parameters: " + String.join("; ", problems);
-            }
-        }
-        return null;
+        List<String> problems = RunScheduler.inputProblems(definition, inputs);
+        return problems.isEmpty() ? null
+                : "the inputs for task '" + name + "' do not match its parameters: " + String.join("; ", problems);
     }
 
     private Uni<Void> create(ScheduledRun asking, UUID id, KnownTask task, JsonNode inputs, String origin) {
@@ -104,22 +98,10 @@ public class TaskSteps {
             asking.rootRunId = asking.id;
         }
         Instant now = Instant.now();
-        ScheduledRun run = new ScheduledRun();
-        run.id = id;
-        run.tenant = asking.tenant;
-        run.taskName = task.name;
-        run.taskVersion = task.version;
-        run.definition = task.definition;
-        run.inputs = inputs.toString();
-        run.status = RunStatus.PENDING;
-        run.attempt = 0;
-        run.seq = 0;
-        run.feedback = "[]";
-        run.session = asking.session;
+        ScheduledRun run = ScheduledRun.pending(id, asking.tenant, task.name, task.version, task.definition,
+                inputs.toString(), asking.session, now, now);
         run.rootRunId = asking.rootRunId;
         run.parentRunId = asking.id;
-        run.createdAt = now;
-        run.updatedAt = now;
         RunLink link = new RunLink();
         link.runId = asking.id;
         link.needsRunId = id;

@@ -60,7 +60,6 @@ public class ScheduledRun {
     @Column(nullable = false, columnDefinition = "text")
     public String answers = "[]";
 
-    /** When the next attempt of a failed run is due; null when none is. */
     /**
      * Not stored: a node of a graph started as its graph is expanded, which waits for no other run, so its request
      * has no results of other runs to carry (and none is looked up, thousands of times in one transaction).
@@ -81,6 +80,7 @@ public class ScheduledRun {
         return session != null ? session : (rootRunId != null ? rootRunId : id).toString();
     }
 
+    /** When the next attempt of a failed run is due; null when none is. */
     @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;
 
@@ -114,4 +114,24 @@ public class ScheduledRun {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** A new run, PENDING, not yet stored: no attempt, no event, no feedback yet. */
+    public static ScheduledRun pending(UUID id, String tenant, String task, int version, String definition, String inputs,
+            String session, Instant createdAt, Instant updatedAt) {
+        ScheduledRun run = new ScheduledRun();
+        run.id = id;
+        run.tenant = tenant;
+        run.taskName = task;
+        run.taskVersion = version;
+        run.definition = definition;
+        run.inputs = inputs;
+        run.status = RunStatus.PENDING;
+        run.attempt = 0;
+        run.seq = 0;
+        run.feedback = "[]";
+        run.session = session;
+        run.createdAt = createdAt;
+        run.updatedAt = updatedAt;
+        return run;
+    }
 }

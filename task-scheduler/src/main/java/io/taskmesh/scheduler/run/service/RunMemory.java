@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunRequest;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import java.util.Map;
 @ApplicationScoped
 public class RunMemory {
 
-    private static final List<String> SCOPES = List.of("run", "session", "permanent");
+    private static final List<String> SCOPES = RunRequest.MEMORY_SCOPES;
 
     /** {@code {"run": {...}, "session": {...}, "permanent": {...}}}, as the run's request carries it. */
     public Uni<JsonNode> of(ScheduledRun run) {

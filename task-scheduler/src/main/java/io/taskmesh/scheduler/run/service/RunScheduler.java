@@ -2,6 +2,7 @@ package io.taskmesh.scheduler.run.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -133,20 +134,8 @@ public class RunScheduler {
     private Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs,
             UUID runId, String origin, RunEvent.RunError refusal, String session) {
         Instant now = Instant.now();
-        ScheduledRun run = new ScheduledRun();
-        run.id = runId;
-        run.tenant = tenant;
-        run.taskName = task;
-        run.taskVersion = version;
-        run.definition = definition.toString();
-        run.inputs = inputs.toString();
-        run.status = RunStatus.PENDING;
-        run.attempt = 0;
-        run.seq = 0;
-        run.feedback = "[]";
-        run.session = session;
-        run.createdAt = now;
-        run.updatedAt = now;
+        ScheduledRun run = ScheduledRun.pending(runId, tenant, task, version, definition.toString(), inputs.toString(),
+                session, now, now);
         List<String> problems = origin == null || refusal != null ? List.of() : inputProblems(definition, inputs);
         RunEvent.RunError error = refusal != null ? refusal : problems.isEmpty() ? null
                 : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
@@ -160,7 +149,8 @@ public class RunScheduler {
         return runs.persist(run).chain(() -> slots.start(run, origin));
     }
 
-    private static List<String> inputProblems(JsonNode definition, JsonNode inputs) {
+    /** How {@code inputs} break the definition's {@code parameters}, one "field message" each; empty when they fit. */
+    public static List<String> inputProblems(JsonNode definition, JsonNode inputs) {
         JsonNode parameters = definition.get("parameters");
         if (parameters == null || !parameters.isObject()) {
             return List.of();
@@ -192,16 +182,15 @@ public class RunScheduler {
                                 "cancelled by " + command.requestedBy()));
                 // a run stopped at an approval step goes on when approved, and fails when sent back
                 case RunCommand.VALIDATE -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
-                        : run.question != null ? resume(run, new RunRequest.Answer(run.question,
-                                command.content() == null ? "" : command.content(), command.requestedBy(), Instant.now(), true))
+                        : run.question != null ? decideApproval(run, command, true)
                         : transitions.announce(run, RunStatus.VALIDATED,
                                 run.result == null ? null : EventJson.readTree(run.result), null);
                 case RunCommand.FEEDBACK -> run.status != RunStatus.AWAITING_VALIDATION ? ignored(type, run)
-                        : run.question != null ? resume(run, new RunRequest.Answer(run.question,
-                                command.content() == null ? "" : command.content(), command.requestedBy(), Instant.now(), false))
+                        : run.question != null ? decideApproval(run, command, false)
                         : revise(run, new RunRequest.Feedback(command.content(), command.requestedBy(), Instant.now()));
                 case RunCommand.ANSWER -> run.status != RunStatus.AWAITING_INPUT || run.question == null ? ignored(type, run)
-                        : resume(run, new RunRequest.Answer(run.question, command.content(), command.requestedBy(), Instant.now()));
+                        : transitions.resume(run, new RunRequest.Answer(run.question, command.content(),
+                                command.requestedBy(), Instant.now()));
                 default -> throw new MalformedEventException("unsupported run command type " + type);
             };
         });
@@ -258,17 +247,16 @@ public class RunScheduler {
             }
             // a question to answer (AWAITING_INPUT), an approval step to decide (AWAITING_VALIDATION), or the run
             // of another task to wait for (RUNNING, without an executor: no lease)
-            boolean awaitingRun = event.status() == RunStatus.RUNNING && event.details() != null
-                    && event.details().has("awaitingRun");
+            JsonNode details = event.details() == null ? MissingNode.getInstance() : event.details();
+            boolean awaitingRun = event.status() == RunStatus.RUNNING && details.has("awaitingRun");
             boolean stopped = event.status() == RunStatus.AWAITING_INPUT || awaitingRun
-                    || event.status() == RunStatus.AWAITING_VALIDATION && event.details() != null
-                            && event.details().has("approval");
+                    || event.status() == RunStatus.AWAITING_VALIDATION && details.has("approval");
             if (awaitingRun) {
                 run.leaseExpiresAt = null;
             }
-            run.question = stopped && event.details() != null ? event.details().path("question").asText(null) : null;
-            if (stopped && event.details() != null && event.details().path("steps").isObject()) {
-                run.progress = event.details().get("steps").toString();
+            run.question = stopped ? details.path("question").asText(null) : null;
+            if (stopped && details.path("steps").isObject()) {
+                run.progress = details.get("steps").toString();
             }
             if (event.status().isTerminal() || event.status() == RunStatus.AWAITING_VALIDATION) {
                 run.deadline = null;
@@ -289,8 +277,10 @@ public class RunScheduler {
         return moved;
     }
 
-    private Uni<Void> resume(ScheduledRun run, RunRequest.Answer answer) {
-        return transitions.resume(run, answer);
+    /** The decision on the approval step the run stopped at, with the person's comment: its attempt goes on. */
+    private Uni<Void> decideApproval(ScheduledRun run, RunCommand command, boolean approved) {
+        return transitions.resume(run, new RunRequest.Answer(run.question, command.content() == null ? "" : command.content(),
+                command.requestedBy(), Instant.now(), approved));
     }
 
     private Uni<Void> revise(ScheduledRun run, RunRequest.Feedback feedback) {

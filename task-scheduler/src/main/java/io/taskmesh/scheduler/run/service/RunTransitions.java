@@ -18,6 +18,7 @@ import io.taskmesh.scheduler.run.ScheduledRun;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -104,7 +105,7 @@ public class RunTransitions {
      * stopped it finds its answer. Answered once: the question is cleared until the attempt asks another.
      */
     public Uni<Void> resume(ScheduledRun run, RunRequest.Answer answer) {
-        List<RunRequest.Answer> answers = new java.util.ArrayList<>(answers(run));
+        List<RunRequest.Answer> answers = new ArrayList<>(answers(run));
         answers.add(answer);
         run.answers = EventJson.write(answers);
         run.question = null;
