@@ -29,17 +29,23 @@ import org.jboss.logging.Logger;
 /**
  * Publishes committed outbox rows to Kafka, oldest first, and deletes them once the broker has
  * acknowledged them, in one database transaction: a crash before the commit publishes them again
- * (at least once; consumers deduplicate on the CloudEvent id). Rows are claimed with
- * {@code FOR UPDATE SKIP LOCKED}, so several replicas relay side by side without publishing a row twice
- * while it is in flight. Each event is sent in the trace of the transaction that stored it.
+ * (at least once; consumers deduplicate on the CloudEvent id). The outbox is relayed in {@link #LANES} lanes side
+ * by side, a lane holding the events whose key hashes to it, so the events of one key keep their order. A lane is
+ * relayed by one relay at a time, whatever the number of replicas: its batch's transaction holds the lane's
+ * advisory lock, and a replica that finds a lane taken leaves it to the holder. Each event is sent in the trace of
+ * the transaction that stored it.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Lanes of the outbox; the index {@code outbox_lane} (R__outbox_lanes.sql) is on the same expression. */
+    static final int LANES = 4;
+    private static final String TAKE_LANE = "SELECT pg_try_advisory_xact_lock(hashtext($1), $2) AS taken";
     private static final String CLAIM = """
             DELETE FROM %1$s.outbox WHERE id IN (
-              SELECT id FROM %1$s.outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED)
+              SELECT id FROM %1$s.outbox WHERE (hashtext(message_key) & 3) = $2 ORDER BY position LIMIT $1
+              FOR UPDATE SKIP LOCKED)
             RETURNING id, topic, message_key, type, subject, payload, position, trace_parent, trace_state""";
     private static final String SET_ASIDE = """
             INSERT INTO %1$s.outbox_dead (id, topic, message_key, type, subject, payload, reason, failed_at)
@@ -50,6 +56,7 @@ public class OutboxRelay {
     private final MutinyEmitter<String> emitter;
     private final String source;
     private final String claim;
+    private final String laneLock;
     private final String setAside;
     private final Counter dead;
     private final int batchSize;
@@ -71,6 +78,7 @@ public class OutboxRelay {
         this.pool = pool;
         this.vertx = vertx;
         this.claim = CLAIM.formatted(schema);
+        this.laneLock = schema + ".outbox";
         this.setAside = SET_ASIDE.formatted(schema);
         this.dead = Counter.builder("taskmesh.outbox.dead")
                 .description("Outbox events the broker refused for good, set aside in outbox_dead").register(registry);
@@ -85,33 +93,40 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         running = true;
-        schedule(0);
+        for (int lane = 0; lane < LANES; lane++) {
+            schedule(lane, 0);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
     }
 
-    /** One batch at a time: straight on while batches come back full, a short pause when idle or failing. */
-    private void schedule(long delayMillis) {
+    /**
+     * One batch at a time in each lane: straight on while batches come back full, a short pause when idle, taken
+     * by another replica, or failing.
+     */
+    private void schedule(int lane, long delayMillis) {
         if (!running) {
             return;
         }
         if (delayMillis <= 0) {
-            relayOnce().subscribe().with(this::afterBatch, failure -> afterBatch(-1));
+            relayOnce(lane).subscribe().with(count -> afterBatch(lane, count), failure -> afterBatch(lane, -1));
         } else {
-            vertx.setTimer(delayMillis, id -> schedule(0));
+            vertx.setTimer(delayMillis, id -> schedule(lane, 0));
         }
     }
 
-    private void afterBatch(int count) {
-        schedule(count >= batchSize ? 0 : count < 0 ? 1000 : idlePause.toMillis());
+    private void afterBatch(int lane, int count) {
+        schedule(lane, count >= batchSize ? 0 : count < 0 ? 1000 : idlePause.toMillis());
     }
 
-    /** Relays one batch; the number of events published, or -1 when it failed (and will be retried). */
-    Uni<Integer> relayOnce() {
+    /** Relays one batch of a lane; the number of events published, or -1 when it failed (and will be retried). */
+    Uni<Integer> relayOnce(int lane) {
         Timer.Sample sample = Timer.start();
-        return pool.withTransaction(this::relayBatch)
+        return pool.withTransaction(connection -> connection.preparedQuery(TAKE_LANE).execute(Tuple.of(laneLock, lane))
+                        .chain(taken -> taken.iterator().next().getBoolean("taken")
+                                ? relayBatch(connection, lane) : Uni.createFrom().item(0)))
                 .invoke(count -> {
                     lastBatch.set(count);
                     sample.stop(relayTimer);
@@ -120,8 +135,8 @@ public class OutboxRelay {
                 .onFailure().recoverWithItem(-1);
     }
 
-    private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.preparedQuery(claim).execute(Tuple.of(batchSize)).chain(rows -> {
+    private Uni<Integer> relayBatch(SqlConnection connection, int lane) {
+        return connection.preparedQuery(claim).execute(Tuple.of(batchSize, lane)).chain(rows -> {
             List<Row> claimed = new ArrayList<>();
             rows.forEach(claimed::add);
             if (claimed.isEmpty()) {

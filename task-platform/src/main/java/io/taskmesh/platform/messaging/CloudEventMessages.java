@@ -9,6 +9,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public final class CloudEventMessages {
 
     public static final String CONTENT_TYPE = "application/json";
+    /** Every event's {@code source} is this followed by the name of the service that published it. */
+    public static final String SOURCE_PREFIX = "urn:taskmesh:";
 
     private CloudEventMessages() {
     }
@@ -22,7 +24,7 @@ public final class CloudEventMessages {
             String subject, String json) {
         OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(id)
-                .withSource(URI.create("urn:taskmesh:" + source))
+                .withSource(URI.create(SOURCE_PREFIX + source))
                 .withType(type)
                 .withSubject(subject)
                 .withDataContentType(CONTENT_TYPE)

@@ -9,6 +9,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cron expression in a timezone. Five fields are Unix cron (minute precision); six are seconds first
@@ -20,6 +21,10 @@ public final class CronSchedule {
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final CronParser SECONDS = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+
+    /** Parsed schedules by expression and timezone: parsing costs far more than computing a fire time. */
+    private static final ConcurrentHashMap<String, CronSchedule> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_MAX = 10_000;
 
     private final String expression;
     private final ZoneId zone;
@@ -33,6 +38,20 @@ public final class CronSchedule {
 
     /** @throws IllegalArgumentException naming what is wrong with the expression or the timezone */
     public static CronSchedule parse(String expression, String timezone) {
+        String key = expression + '\u0000' + timezone;
+        CronSchedule known = PARSED.get(key);
+        if (known != null) {
+            return known;
+        }
+        CronSchedule parsed = parseAnew(expression, timezone);
+        if (PARSED.size() >= PARSED_MAX) {
+            PARSED.clear();  // many distinct schedules: start over rather than grow without bound
+        }
+        PARSED.put(key, parsed);
+        return parsed;
+    }
+
+    private static CronSchedule parseAnew(String expression, String timezone) {
         ZoneId zone = zone(timezone);
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("the cron expression is empty");

@@ -69,6 +69,9 @@ public class ConcurrencySlots {
     private final RunGraphs graphs;
     private final Config config;
     private final Optional<Integer> tenantDefault;
+    /** Each tenant's limit, read from the configuration once: a look-up by a name built at run time is slow. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Optional<Integer>> tenantLimits =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ConcurrencySlots(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, Config config,
             @ConfigProperty(name = "taskmesh.limits.tenant-max-concurrent-runs") Optional<Integer> tenantDefault) {
@@ -82,8 +85,8 @@ public class ConcurrencySlots {
     Limits limitsOf(ScheduledRun run) {
         JsonNode limits = EventJson.readTree(run.definition).path("limits");
         JsonNode task = limits.path("maxConcurrentRuns");
-        Integer tenant = config.getOptionalValue("taskmesh.tenants." + run.tenant + ".max-concurrent-runs", Integer.class)
-                .or(() -> tenantDefault).orElse(null);
+        Integer tenant = tenantLimits.computeIfAbsent(run.tenant, t -> config.getOptionalValue(
+                "taskmesh.tenants." + t + ".max-concurrent-runs", Integer.class).or(() -> tenantDefault)).orElse(null);
         return new Limits(task.isIntegralNumber() ? task.asInt() : null, Policy.of(limits), tenant);
     }
 
