@@ -228,6 +228,9 @@ class RunGraphTest {
             Thread.sleep(1500);
             define(late, "{\"name\":\"%s\",\"objective\":\"Late\"}".formatted(late));
             request(probe, nodes(probe, waiting, 2).get(late).runId());
+            // the root's second event is relayed in its own lane: it may come after the node's request
+            probe.await(e -> waiting.equals(e.key()) && e.topic().equals(Topics.RUN_EVENTS)
+                    && EventJson.read(e.value(), RunEvent.class).seq() == 2, WAIT);
             assertThat(statuses(probe, waiting)).containsExactly(RunStatus.PENDING, RunStatus.PENDING);
             RunEvent failed = status(probe, broken, RunStatus.FAILED);
             assertThat(Duration.between(nodes(probe, broken, 1).get(a).at(), failed.at())).isGreaterThan(Duration.ofSeconds(9));

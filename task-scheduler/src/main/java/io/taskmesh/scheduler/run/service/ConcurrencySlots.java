@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -70,8 +71,7 @@ public class ConcurrencySlots {
     private final Config config;
     private final Optional<Integer> tenantDefault;
     /** Each tenant's limit, read from the configuration once: a look-up by a name built at run time is slow. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Optional<Integer>> tenantLimits =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<Integer>> tenantLimits = new ConcurrentHashMap<>();
 
     public ConcurrencySlots(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, Config config,
             @ConfigProperty(name = "taskmesh.limits.tenant-max-concurrent-runs") Optional<Integer> tenantDefault) {
