@@ -362,8 +362,10 @@ public class EventTriggerConsumer {
             if (since.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
+            // the ends first: a record published between the two lookups is then at or after the end taken, and
+            // read; taken the other way round, it would be found by neither and skipped
             Map<TopicPartition, Long> ends = consumer.endOffsets(since.keySet());
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(since.keySet());
             for (TopicPartition partition : since.keySet()) {
                 OffsetAndTimestamp first = found.get(partition);
