@@ -58,8 +58,8 @@ final class SchedulesBench {
         try (Connection db = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword());
                 EventLag events = new EventLag(endpoints.kafka())) {
             try {
-                // the first measured minute starts on the next minute that begins at least 20 s after the insert
-                Instant firstMinute = Instant.now().plusSeconds(80).truncatedTo(ChronoUnit.MINUTES);
+                // the first measured minute starts on the next minute that begins at least 30 s after the insert
+                Instant firstMinute = Instant.now().plusSeconds(90).truncatedTo(ChronoUnit.MINUTES);
                 store(db, task, schedules, firstMinute);
                 Instant end = firstMinute.plus(Duration.ofMinutes(minutes));
                 events.from(firstMinute, end);
@@ -103,16 +103,18 @@ final class SchedulesBench {
             insert.setString(3, definition);
             insert.executeUpdate();
         }
-        // trigger i fires at second (i mod 60) of every minute; its first fire time is in the minute before the
-        // first measured one, so that the measured minutes find the scheduler in its stride
+        // trigger i fires at second (i mod 60) of every minute, first at the next such second at least 5 s away: the
+        // scheduler fires at full rate for 30 to 90 s before the measured minutes, and finds no fire time already
+        // past (those would all be due at once, a backlog of up to a minute's worth on a scheduler just started)
         try (PreparedStatement insert = db.prepareStatement("""
                 INSERT INTO task_scheduler.time_trigger (id, task_id, position, spec, next_fire_at, created_at)
                 SELECT gen_random_uuid(), ?, g, '{"type":"schedule","cron":"' || (g % 60) || ' * * * * ?"}',
-                       CAST(? AS timestamptz) + make_interval(secs => g % 60), now()
-                FROM generate_series(0, ? - 1) g""")) {
+                       at + CASE WHEN at < now() + interval '5 seconds' THEN interval '1 minute' ELSE interval '0' END, now()
+                FROM generate_series(0, ? - 1) g,
+                     LATERAL (SELECT CAST(? AS timestamptz) + make_interval(secs => g % 60) AS at) first""")) {
             insert.setObject(1, task);
-            insert.setTimestamp(2, Timestamp.from(firstMinute.minus(Duration.ofMinutes(1))));
-            insert.setInt(3, schedules);
+            insert.setInt(2, schedules);
+            insert.setTimestamp(3, Timestamp.from(firstMinute.minus(Duration.ofMinutes(1))));
             insert.executeUpdate();
         }
     }

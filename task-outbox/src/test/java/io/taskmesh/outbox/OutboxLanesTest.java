@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,9 @@ class OutboxLanesTest {
 
     @Inject
     Pool pool;
+
+    @ConfigProperty(name = "taskmesh.db.schema")
+    String schema;
 
     @BeforeAll
     static void createTopic() throws Exception {
@@ -103,6 +107,18 @@ class OutboxLanesTest {
         } finally {
             VertxContextSupport.subscribeAndAwait(replica::close);
         }
+    }
+
+    /** A queue table: vacuumed after every 5,000 dead rows, unthrottled, not after 20 % of the table (ADR 0002). */
+    @Test
+    void theOutboxAsksToBeVacuumedEveryFewThousandDeadRows() throws Throwable {
+        List<String> options = new ArrayList<>();
+        VertxContextSupport.subscribeAndAwait(() -> pool.preparedQuery(
+                        "SELECT unnest(reloptions) AS option FROM pg_class WHERE oid = to_regclass($1)")
+                        .execute(Tuple.of(schema + ".outbox")))
+                .forEach(row -> options.add(row.getString("option")));
+        assertThat(options).contains("autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=5000",
+                "autovacuum_vacuum_cost_delay=0");
     }
 
     private int lane(String key) {

@@ -40,6 +40,9 @@ public final class PostgresServer {
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("shared_buffers", "128MB")
+                // the queue tables (outbox, time triggers) ask to be vacuumed every few thousand dead rows: looked
+                // at every 10 s rather than every minute
+                .setServerConfig("autovacuum_naptime", "10s")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("listen_addresses", "127.0.0.1");
         if (port > 0) {

@@ -1,6 +1,7 @@
 package io.taskmesh.scheduler.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -8,6 +9,7 @@ import io.taskmesh.events.AgentChanged;
 import io.taskmesh.events.AgentRefs;
 import io.taskmesh.events.EventJson;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 /**
  * The tenants' agents, kept from their announcements, and the agent a run is handed: the one its task names
@@ -47,7 +49,11 @@ public class AgentDirectory implements PanacheRepositoryBase<KnownAgent, String>
         String name = AgentRefs.nameOf(named);
         Uni<KnownAgent> found;
         if (AgentRefs.wantsDefault(named)) {
-            found = find("tenant = ?1 and isDefault = true order by changedAt desc", tenant).firstResult();
+            // not flushed first: a run's transaction holds no change to agents, and a flush before the query would
+            // go over every run and event the transaction holds (a batch of fired triggers holds thousands)
+            found = Panache.getSession().chain(session -> session.createSelectionQuery(
+                            "from KnownAgent where tenant = ?1 and isDefault = true order by changedAt desc", KnownAgent.class)
+                    .setParameter(1, tenant).setFlushMode(FlushModeType.COMMIT).setMaxResults(1).getSingleResultOrNull());
         } else if (name != null) {
             found = findById(tenant + "/" + name);
         } else {

@@ -97,13 +97,13 @@ public class RunGraphs {
                 root.nextAttemptAt = now.plus(WAIT_STEP);
                 // announced once, so that a read model that did not see it requested knows of it meanwhile
                 return stored ? Uni.createFrom().voidItem()
-                        : store.chain(() -> transitions.announce(root, RunStatus.PENDING, null, null, origin));
+                        : transitions.announce(root, RunStatus.PENDING, null, null, origin).chain(() -> store);
             }
             root.nextAttemptAt = null;
             if (plan.error() != null) {
                 LOG.infof("run %s of task %s cannot start: %s", root.id, root.taskName, plan.error());
-                return store.chain(() -> transitions.announce(root, RunStatus.FAILED, null,
-                        new RunEvent.RunError("graph-invalid", plan.error()), origin));
+                return transitions.announce(root, RunStatus.FAILED, null,
+                        new RunEvent.RunError("graph-invalid", plan.error()), origin).chain(() -> store);
             }
             return create(root, plan, origin, stored);
         });
@@ -160,11 +160,10 @@ public class RunGraphs {
                 made.add(link);
             });
         }
-        Uni<Void> work = runs.persist(created.stream().filter(run -> !stored || run != root))
-                .chain(() -> links.persist(made.stream()));
         String nodeOrigin = "graph:" + root.id;
-        // one node after the other, without a chain as deep as the graph (thousands of nodes)
-        Uni<Void> announced = work.chain(() -> OneAfterAnother.each(plan.nodes(), node -> {
+        // one node after the other, without a chain as deep as the graph (thousands of nodes); announced before
+        // they are stored, so that each row is written once, in the status it has, rather than written and updated
+        Uni<Void> announced = OneAfterAnother.each(plan.nodes(), node -> {
             ScheduledRun run = byKey.get(node.key());
             List<String> dependencies = node.needs().entrySet().stream()
                     .filter(e -> e.getValue() == GraphPlanner.Kind.DEPENDENCY).map(e -> byKey.get(e.getKey()).id.toString())
@@ -172,12 +171,15 @@ public class RunGraphs {
             RunTransitions.NodeLinks links = new RunTransitions.NodeLinks(
                     run.parentRunId == null ? null : run.parentRunId.toString(), dependencies, node.definedIn());
             return transitions.announce(run, RunStatus.PENDING, null, null, run == root ? origin : nodeOrigin, links);
-        }));
+        });
         List<ScheduledRun> ready = plan.nodes().stream().filter(node -> node.needs().isEmpty()).map(node -> byKey.get(node.key()))
                 .toList();
         ready.forEach(run -> run.needsNoResults = true);
-        return announced.chain(() -> OneAfterAnother.each(ready, run -> transitions.announce(run, RunStatus.READY, null, null)
-                .chain(() -> slots.start(run, null))));
+        // the runs before the links that reference them
+        return announced.chain(() -> OneAfterAnother.each(ready, run -> transitions.announce(run, RunStatus.READY, null, null)))
+                .chain(() -> runs.persist(created.stream().filter(run -> !stored || run != root)))
+                .chain(() -> links.persist(made.stream()))
+                .chain(() -> OneAfterAnother.each(ready, run -> slots.start(run, null)));
     }
 
     private static ScheduledRun newNode(ScheduledRun root, GraphPlanner.Node node) {

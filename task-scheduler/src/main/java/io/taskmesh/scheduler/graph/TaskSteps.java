@@ -106,10 +106,10 @@ public class TaskSteps {
         link.runId = asking.id;
         link.needsRunId = id;
         link.kind = GraphPlanner.Kind.SUBTASK.wire();
-        return runs.persist(run).chain(() -> links.persist(link))
-                .chain(() -> transitions.announce(run, RunStatus.PENDING, null, null, origin,
-                        new RunTransitions.NodeLinks(asking.id.toString(), List.of(), null)))
-                .chain(() -> slots.start(run, null));
+        return transitions.announce(run, RunStatus.PENDING, null, null, origin,
+                        new RunTransitions.NodeLinks(asking.id.toString(), List.of(), null))
+                // the link after the run it references
+                .chain(() -> slots.startNew(run, null)).chain(() -> links.persist(link)).replaceWithVoid();
     }
 
     /** The asking attempt again, with the outcome of the run it waited for. */

@@ -100,6 +100,17 @@ public class ConcurrencySlots {
      * follows the task's policy. A run that waits is announced READY (with {@code origin} when this is its first
      * event) with the details {@code {"waitingFor": "concurrency-slot", ...}}.
      */
+    /**
+     * As {@link #start}, for a run not stored yet, which it stores. Without limits the run is stored once, QUEUED:
+     * stored PENDING and then queued, its row and every index on it would be written twice.
+     */
+    public Uni<Void> startNew(ScheduledRun run, String origin) {
+        if (limitsOf(run).none()) {
+            return transitions.queueNextAttempt(run, origin).chain(() -> runs.persist(run)).replaceWithVoid();
+        }
+        return runs.persist(run).chain(() -> start(run, origin));
+    }
+
     public Uni<Void> start(ScheduledRun run, String origin) {
         Limits limits = limitsOf(run);
         if (limits.none()) {

@@ -141,12 +141,14 @@ public class RunScheduler {
                 : new RunEvent.RunError("inputs-invalid", "the trigger's inputs do not match the task's parameters: "
                         + String.join("; ", problems));
         if (error != null) {
-            return runs.persist(run).chain(() -> transitions.announce(run, RunStatus.FAILED, null, error, origin));
+            // stored as it ends: one write of the row, not two
+            return transitions.announce(run, RunStatus.FAILED, null, error, origin).chain(() -> runs.persist(run))
+                    .replaceWithVoid();
         }
         if (GraphPlanner.isGraph(definition)) {
             return graphs.expand(run, definition, origin);
         }
-        return runs.persist(run).chain(() -> slots.start(run, origin));
+        return slots.startNew(run, origin);
     }
 
     /** How {@code inputs} break the definition's {@code parameters}, one "field message" each; empty when they fit. */
