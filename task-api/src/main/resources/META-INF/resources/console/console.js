@@ -161,8 +161,10 @@ const post = (path, body, type = 'application/json') => api(path, {
   method: 'POST', headers: { 'Content-Type': type }, body: type === 'application/json' ? JSON.stringify(body) : body,
 });
 
-// Follows the tenant's run events while the current view is shown; reconnects after a break.
-function follow(query, onEvent) {
+// Follows the tenant's run events while the current view is shown; reconnects after a break. onOpen runs each
+// time the stream is open: what changed before it opened (since the view was read, or during a break) is read
+// again, since no event will tell of it.
+function follow(query, onEvent, onOpen) {
   if (app.stream) app.stream.abort();
   const control = new AbortController();
   app.stream = control;
@@ -172,6 +174,7 @@ function follow(query, onEvent) {
         const response = await fetch('/api/v1/runs/stream?' + query, {
           headers: { Authorization: 'Bearer ' + await accessToken(), Accept: 'text/event-stream' }, signal: control.signal,
         });
+        if (response.ok && onOpen) onOpen();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -298,7 +301,7 @@ async function taskView(name) {
     const fresh = await api('/api/v1/tasks/' + enc + '/runs?limit=20');
     runsTable.replaceChildren(runRows(fresh.items));
   });
-  follow('task=' + enc, reload);
+  follow('task=' + enc, reload, reload);
 }
 
 const ms = (v) => (v == null ? '—' : Math.round(v) + ' ms');
@@ -323,7 +326,7 @@ async function runsView(params) {
   if (page.nextCursor) next.set('cursor', page.nextCursor);
   show(h('h1', {}, 'Runs'), filters, table, page.nextCursor ? h('p', {}, link('#/runs?' + next, 'Older runs')) : null);
   const reload = debounced(async () => table.replaceChildren(runRows((await api(path + query)).items)));
-  follow(params.get('task') ? 'task=' + encodeURIComponent(params.get('task')) : '', reload);
+  follow(params.get('task') ? 'task=' + encodeURIComponent(params.get('task')) : '', reload, reload);
 }
 
 function actionsFor(run, after) {
@@ -437,7 +440,7 @@ async function runView(id) {
   const run = await render();
   const ids = new Set([run.id, ...(run.children || []).map((c) => c.id)]);
   const refresh = debounced(render, 400);
-  follow('', (event) => { if (ids.has(event.runId)) { refresh(); setTimeout(refresh, 1500); } });
+  follow('', (event) => { if (ids.has(event.runId)) { refresh(); setTimeout(refresh, 1500); } }, refresh);
 }
 
 async function queueView() {
@@ -453,8 +456,9 @@ async function queueView() {
   };
   await render();
   show(h('h1', {}, 'Validation queue'), body);
+  const reload = debounced(render, 400);
   follow('status=AWAITING_VALIDATION&status=AWAITING_INPUT&status=VALIDATED&status=REVISE&status=RUNNING&status=CANCELLED',
-    debounced(render, 400));
+    reload, reload);
 }
 
 // ------------------------------------------------------------------ subscriptions (notification-service)
