@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -68,7 +69,7 @@ public class TriggerFirer {
 
     private void round() {
         long second = Instant.now().getEpochSecond();
-        onContextOfItsOwn(() -> fire()).subscribe().with(done -> after(second), failure -> {
+        onContextOfItsOwn(this::fire).subscribe().with(done -> after(second), failure -> {
             LOG.warnf(failure, "firing the due triggers failed; trying again in the next round");
             after(second);
         });
@@ -93,7 +94,7 @@ public class TriggerFirer {
                         : Uni.createFrom().voidItem());
     }
 
-    private <T> Uni<T> onContextOfItsOwn(java.util.function.Supplier<Uni<T>> work) {
+    private <T> Uni<T> onContextOfItsOwn(Supplier<Uni<T>> work) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         return Uni.createFrom().<T>emitter(emitter -> context.runOnContext(ignored ->
