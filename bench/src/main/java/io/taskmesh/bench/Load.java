@@ -107,6 +107,7 @@ final class Load {
 
     /** A platform just started may first catch up with what its topics received while it was down. */
     private static final int PROBE_TIMEOUT_SECONDS = 180;
+    private static final int PROBE_RETRY_SECONDS = 10;
 
     /**
      * Starts one run before a phase and waits for it to succeed, so that a platform that does not process
@@ -116,9 +117,23 @@ final class Load {
         int timeout = Math.max(PROBE_TIMEOUT_SECONDS, runTimeoutSeconds);
         CompletableFuture<String> outcome = new CompletableFuture<>();
         tracker.onFinished(o -> outcome.complete(o == null ? "" : o));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
         try {
-            starter.start(System.nanoTime());
-            String failure = outcome.get(timeout, TimeUnit.SECONDS);
+            // a task the benchmark has just defined is known to the scheduler a moment later: a run command
+            // sent before that is refused (to the dead-letter topic), so another is sent every few seconds
+            String failure = null;
+            while (failure == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                starter.start(System.nanoTime());
+                try {
+                    failure = outcome.get(Math.min(left, TimeUnit.SECONDS.toNanos(PROBE_RETRY_SECONDS)), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException notYet) {
+                    // send another
+                }
+            }
             if (!failure.isEmpty()) {
                 throw new IllegalStateException("a run started " + how + " did not succeed: " + failure);
             }

@@ -17,7 +17,13 @@ import io.taskmesh.platform.messaging.EventConsumers;
 import io.taskmesh.platform.messaging.IncomingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import io.taskmesh.platform.messaging.EventBatcher;
+import io.taskmesh.platform.messaging.EventBatcher.Batched;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -38,10 +44,14 @@ public class RunEventNotifier {
     private final TaskProfiles profiles;
     private final LateRuns lateRuns;
     private final String apiBaseUrl;
+    private final EventBatcher<RunEvent> batcher;
 
     public RunEventNotifier(SubscriptionRepository subscriptions, DeliveryRepository deliveries, RunEventLog log,
             TaskProfiles profiles, LateRuns lateRuns,
-            @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl) {
+            @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl,
+            @ConfigProperty(name = "taskmesh.run-events.max-batch", defaultValue = "100") int maxBatch) {
+        this.batcher = new EventBatcher<>(incoming -> incoming.data(RunEvent.class), this::notifyAll,
+                b -> notify(b.event(), b.data()), maxBatch);
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.log = log;
@@ -52,7 +62,26 @@ public class RunEventNotifier {
 
     @Incoming("run-events")
     public Uni<Void> onRunEvent(Message<String> message) {
-        return EventConsumers.handle(message, incoming -> notify(incoming, incoming.data(RunEvent.class)));
+        return batcher.accept(message);
+    }
+
+    /** A batch of run events: appended to the log together, then matched and queued in one transaction. */
+    private Uni<Void> notifyAll(List<Batched<RunEvent>> batch) {
+        List<String> bodies = batch.stream().map(b -> body(b.event(), b.data()).toString()).toList();
+        List<RunEventLog.Appended> appended = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Batched<RunEvent> b = batch.get(i);
+            appended.add(new RunEventLog.Appended(b.event().id(), b.data().tenant(), b.data().task(),
+                    b.data().status().name(), b.event().type(), bodies.get(i), b.data().at()));
+        }
+        return log.appendAll(appended).chain(() -> Panache.withTransaction(() -> {
+            Map<String, List<Subscription>> candidates = new HashMap<>();
+            Map<Batched<RunEvent>, String> bodyOf = new IdentityHashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                bodyOf.put(batch.get(i), bodies.get(i));
+            }
+            return EventBatcher.eachInOrder(batch, b -> deliver(b.event(), b.data(), bodyOf.get(b), candidates));
+        }));
     }
 
     /** What a run's {@code notify} step sends: to the subscriptions to NOTIFY (of the step's channel, if it names one). */
@@ -71,15 +100,20 @@ public class RunEventNotifier {
 
     Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
         String body = body(incoming, event).toString();
+        return log.append(incoming.id(), event.tenant(), event.task(), event.status().name(), incoming.type(), body,
+                        event.at())
+                .chain(() -> Panache.withTransaction(() -> deliver(incoming, event, body, new HashMap<>())));
+    }
+
+    /** Queues the event for the subscriptions it matches; {@code candidates} keeps each task's look-up of a batch. */
+    private Uni<Void> deliver(IncomingEvent incoming, RunEvent event, String body, Map<String, List<Subscription>> candidates) {
         String status = event.status().name();
-        return log.append(incoming.id(), event.tenant(), event.task(), status, incoming.type(), body, event.at())
-                .chain(() -> Panache.withTransaction(() -> matching(event.tenant(), event.task(),
-                        (s, task) -> s.statusSet().contains(status)
-                                || (s.statusSet().contains(NewSubscription.DELIVERABLE) && task != null && task.delivers(status)))
-                        .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
-                                UUID.fromString(event.runId()), body))
-                        .chain(() -> LateRuns.concerns(event) ? lateRuns.observe(event, profiles)
-                                : Uni.createFrom().voidItem())));
+        return matching(event.tenant(), event.task(),
+                (s, task) -> s.statusSet().contains(status)
+                        || (s.statusSet().contains(NewSubscription.DELIVERABLE) && task != null && task.delivers(status)),
+                candidates)
+                .chain(matching -> queueAll(matching, incoming.id(), incoming.type(), UUID.fromString(event.runId()), body))
+                .chain(() -> LateRuns.concerns(event) ? lateRuns.observe(event, profiles) : Uni.createFrom().voidItem());
     }
 
     /**
@@ -88,7 +122,16 @@ public class RunEventNotifier {
      * candidate needs it.
      */
     Uni<List<Subscription>> matching(String tenant, String task, BiPredicate<Subscription, TaskProfile> wants) {
-        return subscriptions.forTask(tenant, task).chain(candidates -> {
+        return matching(tenant, task, wants, new HashMap<>());
+    }
+
+    private Uni<List<Subscription>> matching(String tenant, String task, BiPredicate<Subscription, TaskProfile> wants,
+            Map<String, List<Subscription>> looked) {
+        String key = tenant + '\u0000' + task;
+        List<Subscription> known = looked.get(key);
+        Uni<List<Subscription>> forTask = known != null ? Uni.createFrom().item(known)
+                : subscriptions.forTask(tenant, task).invoke(found -> looked.put(key, found));
+        return forTask.chain(candidates -> {
             boolean needsProfile = candidates.stream()
                     .anyMatch(s -> s.labels != null || s.statusSet().contains(NewSubscription.DELIVERABLE));
             Uni<TaskProfile> profile = needsProfile ? profiles.find(tenant, task) : Uni.createFrom().nullItem();

@@ -41,16 +41,29 @@ public class RunEventLog {
         this.retention = retention;
     }
 
+    /** An event to append. */
+    public record Appended(String eventId, String tenant, String task, String status, String eventType, String body,
+            Instant at) {
+
+        Tuple tuple() {
+            return Tuple.from(List.of(eventId, tenant, task, status, eventType, body, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)));
+        }
+    }
+
     /** Stores the event once (by event id); a redelivered record changes nothing. */
     public Uni<Void> append(String eventId, String tenant, String task, String status, String eventType,
             String body, Instant at) {
+        return appendAll(List.of(new Appended(eventId, tenant, task, status, eventType, body, at)));
+    }
+
+    /** Stores the events in one transaction, in their order, each once (by event id). */
+    public Uni<Void> appendAll(List<Appended> events) {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(APPEND_LOCK))
                 .chain(() -> connection.preparedQuery("INSERT INTO " + table
                                 + " (event_id, tenant, task_name, status, event_type, body, at)"
                                 + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING")
-                        .execute(Tuple.from(List.of(eventId, tenant, task, status, eventType, body,
-                                OffsetDateTime.ofInstant(at, ZoneOffset.UTC))))))
+                        .executeBatch(events.stream().map(Appended::tuple).toList())))
                 .replaceWithVoid();
     }
 

@@ -54,7 +54,7 @@ public final class EventConsumers {
                 });
     }
 
-    private static Uni<Void> reject(Message<?> message, Throwable failure, LogContext log) {
+    static Uni<Void> reject(Message<?> message, Throwable failure, LogContext log) {
         try (LogContext.Entered entered = log == null ? () -> { } : log.enter()) {
             Throwable cause = failure;
             while (cause.getCause() != null && cause.getCause() != cause) {

@@ -10,10 +10,17 @@ import io.taskmesh.api.task.TaskRepository;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.events.RunStatus;
-import io.taskmesh.platform.messaging.EventConsumers;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.taskmesh.platform.messaging.EventBatcher;
+import io.taskmesh.platform.messaging.EventBatcher.Batched;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.FlushMode;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -32,9 +39,13 @@ public class RunProjection {
     private final TaskRepository tasks;
     private final RunAttemptDetailRepository details;
     private final RunMeters meters;
+    private final EventBatcher<RunEvent> batcher;
 
     public RunProjection(RunRepository runs, RunFeedbackRepository feedback, TaskRepository tasks,
-            RunAttemptDetailRepository details, RunMeters meters) {
+            RunAttemptDetailRepository details, RunMeters meters,
+            @ConfigProperty(name = "taskmesh.run-events.max-batch", defaultValue = "100") int maxBatch) {
+        this.batcher = new EventBatcher<>(incoming -> incoming.data(RunEvent.class), this::project, this::projectOne,
+                maxBatch);
         this.runs = runs;
         this.feedback = feedback;
         this.tasks = tasks;
@@ -44,31 +55,70 @@ public class RunProjection {
 
     @Incoming("run-events")
     public Uni<Void> onRunEvent(Message<String> message) {
-        return EventConsumers.handle(message, incoming -> {
-            RunEvent event = incoming.data(RunEvent.class);
-            AtomicReference<Run> changed = new AtomicReference<>();
-            return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
-                    .chain(run -> run != null || event.origin() == null ? Uni.createFrom().item(run) : firstSight(event))
-                    .chain(run -> {
-                        if (run == null || !apply(run, event)) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        changed.set(run);
-                        if (event.details() != null) {
-                            return details.record(run.id, event.attempt(), event.details().toString());
-                        }
-                        if (event.status() != RunStatus.RUNNING) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        // an attempt that starts after feedback runs with it
-                        return feedback.markProcessed(run.id, event.attempt()).replaceWithVoid();
-                    }))
-                    .invoke(() -> {
-                        if (changed.get() != null) {
-                            meters.changed(changed.get(), event.status(), event.at());
-                        }
-                    });
+        return batcher.accept(message);
+    }
+
+    /** The events of a batch in one transaction: their runs read with one query, written back at the commit. */
+    private Uni<Void> project(List<Batched<RunEvent>> batch) {
+        List<Change> changes = new ArrayList<>();
+        List<UUID> ids = batch.stream().map(b -> UUID.fromString(b.data().runId())).distinct().toList();
+        return Panache.withTransaction(() -> Panache.getSession()
+                        // nothing the batch reads depends on what it changed: no flush before each query
+                        .invoke(session -> session.setFlushMode(FlushMode.COMMIT))
+                        .chain(() -> runs.list("id in ?1", ids))
+                        .chain(found -> {
+                            Map<UUID, Run> byId = new HashMap<>();
+                            found.forEach(run -> byId.put(run.id, run));
+                            return EventBatcher.eachInOrder(batch, item -> {
+                                RunEvent event = item.data();
+                                Run run = byId.get(UUID.fromString(event.runId()));
+                                return project(event, run != null && run.tenant.equals(event.tenant()) ? run : null, changes)
+                                        .invoke(seen -> {
+                                            if (seen != null) {
+                                                byId.put(seen.id, seen);
+                                            }
+                                        }).replaceWithVoid();
+                            });
+                        }))
+                .invoke(() -> changes.forEach(c -> meters.changed(c.run(), c.status(), c.at())));
+    }
+
+    /** One event in a transaction of its own. */
+    private Uni<Void> projectOne(Batched<RunEvent> item) {
+        RunEvent event = item.data();
+        List<Change> changes = new ArrayList<>();
+        return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
+                        .chain(run -> project(event, run, changes)))
+                .invoke(() -> changes.forEach(c -> meters.changed(c.run(), c.status(), c.at())))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Applies an event to its run ({@code null} when the read model does not have it yet); a change is noted in
+     * {@code changes}, for the meters once committed.
+     *
+     * @return the run, as it is now (null when the read model does not have it)
+     */
+    private Uni<Run> project(RunEvent event, Run found, List<Change> changes) {
+        Uni<Run> known = found != null || event.origin() == null ? Uni.createFrom().item(found) : firstSight(event);
+        return known.call(run -> {
+            if (run == null || !apply(run, event)) {
+                return Uni.createFrom().voidItem();
+            }
+            changes.add(new Change(run, event.status(), event.at()));
+            if (event.details() != null) {
+                return details.record(run.id, event.attempt(), event.details().toString());
+            }
+            if (event.status() != RunStatus.RUNNING) {
+                return Uni.createFrom().voidItem();
+            }
+            // an attempt that starts after feedback runs with it
+            return feedback.markProcessed(run.id, event.attempt()).replaceWithVoid();
         });
+    }
+
+    /** A run the event changed, and to what. */
+    record Change(Run run, RunStatus status, Instant at) {
     }
 
     /**
