@@ -115,7 +115,8 @@ public final class Bench {
 
     // ------------------------------------------------------------------ throughput
 
-    record ThroughputPhase(String via, Tracker.Result result, Double percentOfPgCommits, Double percentOfKafkaRecords) {
+    record ThroughputPhase(String via, Tracker.Result result, Double percentOfPgCommits, Double percentOfKafkaRecords,
+            Map<String, Double> cpuMsPerRun) {
     }
 
     record Throughput(int concurrency, List<ThroughputPhase> phases, Map<String, Long> idleRssMib,
@@ -136,9 +137,14 @@ public final class Bench {
                 load.probe(starter, kafka ? "through a Kafka run command" : "through the API");
                 progress("throughput via %s: %d runs in flight, %d s warm-up, %d s measured", via, options.concurrency(),
                         options.warmup(), options.seconds());
-                Tracker.Result result = load.closed(options.concurrency(), starter, peak);
+                ProcessCpu cpu = new ProcessCpu(endpoints.state());
+                Tracker.Result result = load.closed(options.concurrency(), starter, measuring -> {
+                    peak.measuring(measuring);
+                    cpu.measuring(measuring);
+                });
                 phases.add(new ThroughputPhase(via, result, share(result.finishedPerSecond(), limits.pgBest()),
-                        share(result.finishedPerSecond(), limits.kafkaRecordsPerSecond())));
+                        share(result.finishedPerSecond(), limits.kafkaRecordsPerSecond()),
+                        cpu.perRun(result.succeeded() + result.failed())));
             }
         }
         Throughput throughput = new Throughput(options.concurrency(), phases, idle, peak.highest());
@@ -160,6 +166,20 @@ public final class Bench {
         OUT.println("  accepted: from sending to the API's 202 (or Kafka's acknowledgement of the command)");
         phases.stream().filter(p -> p.result().firstRefusal() != null)
                 .forEach(p -> OUT.println("  first refusal via " + p.via() + ": " + p.result().firstRefusal()));
+
+        List<String> cpuColumns = new ArrayList<>(List.of("via"));
+        cpuColumns.addAll(ProcessCpu.PROCESSES);
+        cpuColumns.add("all");
+        int cores = Runtime.getRuntime().availableProcessors();
+        Table cpu = new Table("CPU per run finished in the measured window, ms (" + cores + " cores: " + cores * 1000
+                + " ms of CPU a second, so at most " + cores * 1000 + " / all runs a second)", cpuColumns.toArray(String[]::new));
+        for (ThroughputPhase p : phases) {
+            List<Object> row = new ArrayList<>(List.of(p.via()));
+            ProcessCpu.PROCESSES.forEach(process -> row.add(p.cpuMsPerRun().get(process)));
+            row.add(Math.round(p.cpuMsPerRun().values().stream().mapToDouble(Double::doubleValue).sum() * 10) / 10.0);
+            cpu.row(row.toArray());
+        }
+        cpu.print(OUT);
 
         Table memory = new Table("Memory of each service (RSS, MiB)", "service", "idle", "under load (peak)");
         for (String service : ServiceMemory.SERVICES) {

@@ -46,6 +46,15 @@ public final class EventJson {
         }
     }
 
+    /** The record a JSON tree already read describes (no second parse of the text). */
+    public static <T> T read(JsonNode json, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(json, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new MalformedEventException("payload is not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
     public static JsonNode readTree(String json) {
         try {
             return MAPPER.readTree(json);

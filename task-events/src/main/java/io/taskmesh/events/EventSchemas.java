@@ -60,7 +60,7 @@ public final class EventSchemas {
         if (!problems.isEmpty()) {
             throw new MalformedEventException("event " + type + " does not match its schema: " + problems);
         }
-        return EventJson.read(payload, recordType);
+        return EventJson.read(data, recordType);
     }
 
     private static JsonSchema load(String name) {

@@ -9,7 +9,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.taskmesh.platform.messaging.CloudEventMessages;
 import io.taskmesh.platform.messaging.EventTrace;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -34,6 +37,11 @@ import org.jboss.logging.Logger;
  * relayed by one relay at a time, whatever the number of replicas: its batch's transaction holds the lane's
  * advisory lock, and a replica that finds a lane taken leaves it to the holder. Each event is sent in the trace of
  * the transaction that stored it.
+ * <p>
+ * A lane with nothing to relay waits for a notification: the transaction that stores events notifies
+ * {@code <schema>_outbox} as it commits (R__outbox_notify.sql), and every relay listens, so an event leaves
+ * moments after its commit. Each lane still looks every {@code taskmesh.outbox.idle-pause} (a notification is lost
+ * while the listening connection is down), and every 50 ms while it is.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -67,6 +75,15 @@ public class OutboxRelay {
     private final int batchSize;
     private final Duration idlePause;
     private volatile boolean running;
+    /**
+     * 1 while a lane waits for its next look: whoever turns it to 0 (its timer, or a notification) starts the
+     * lane's next batch, so a lane has one batch at a time. A timer that comes after a notification finds 0, or
+     * at worst starts a look early.
+     */
+    private final AtomicIntegerArray idle = new AtomicIntegerArray(LANES);
+    private final PgSubscriber subscriber;
+    private final String channel;
+    private volatile boolean listening;
     private final Timer relayTimer;
     private final AtomicLong lastBatch = new AtomicLong();
 
@@ -75,7 +92,10 @@ public class OutboxRelay {
             @ConfigProperty(name = "quarkus.application.name") String source,
             @ConfigProperty(name = "taskmesh.db.schema") String schema,
             @ConfigProperty(name = "taskmesh.outbox.batch-size", defaultValue = "500") int batchSize,
-            @ConfigProperty(name = "taskmesh.outbox.idle-pause", defaultValue = "PT0.05S") Duration idlePause,
+            @ConfigProperty(name = "taskmesh.outbox.idle-pause", defaultValue = "PT1S") Duration idlePause,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String databaseUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") String databaseUser,
+            @ConfigProperty(name = "quarkus.datasource.password") String databasePassword,
             MeterRegistry registry) {
         if (!schema.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("taskmesh.db.schema is not a plain schema name: " + schema);
@@ -96,10 +116,24 @@ public class OutboxRelay {
         this.relayTimer = Timer.builder("taskmesh.outbox.relay").description("Time to relay one outbox batch")
                 .register(registry);
         registry.gauge("taskmesh.outbox.last.batch", lastBatch);
+        this.channel = schema + "_outbox";
+        this.subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(databaseUrl)
+                        .setUser(databaseUser).setPassword(databasePassword))
+                // asked when the connection is lost, and after each failed try: a second later, while the service runs
+                .reconnectPolicy(retries -> {
+                    listening = false;
+                    return running ? 1000L : -1L;
+                });
     }
 
     void start(@Observes StartupEvent event) {
         running = true;
+        subscriber.channel(channel).handler(payload -> wake())
+                .subscribeHandler(() -> {
+                    listening = true;
+                    wake();  // what was stored while it was not listening
+                });
+        listen();
         for (int lane = 0; lane < LANES; lane++) {
             schedule(lane, 0);
         }
@@ -107,6 +141,26 @@ public class OutboxRelay {
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
+        subscriber.closeAndForget();
+    }
+
+    /** Connects the listening connection, again every second until it is (the lanes look every 50 ms meanwhile). */
+    private void listen() {
+        subscriber.connect().subscribe().with(ignored -> { }, failure -> {
+            LOG.debugf("outbox relay not listening for notifications yet: %s", failure.getMessage());
+            if (running) {
+                vertx.setTimer(1000, id -> listen());
+            }
+        });
+    }
+
+    /** Events were committed: every idle lane looks now. */
+    private void wake() {
+        for (int lane = 0; lane < LANES; lane++) {
+            if (idle.compareAndSet(lane, 1, 0)) {
+                schedule(lane, 0);
+            }
+        }
     }
 
     /**
@@ -120,12 +174,22 @@ public class OutboxRelay {
         if (delayMillis <= 0) {
             relayOnce(lane).subscribe().with(count -> afterBatch(lane, count), failure -> afterBatch(lane, -1));
         } else {
-            vertx.setTimer(delayMillis, id -> schedule(lane, 0));
+            idle.set(lane, 1);
+            vertx.setTimer(delayMillis, id -> {
+                if (idle.compareAndSet(lane, 1, 0)) {
+                    schedule(lane, 0);
+                }
+            });
         }
     }
 
     private void afterBatch(int lane, int count) {
-        schedule(lane, count >= batchSize ? 0 : count < 0 ? 1000 : idlePause.toMillis());
+        if (count < 0) {
+            // failing: not woken by notifications either, so a database or broker away is not hammered
+            vertx.setTimer(1000, id -> schedule(lane, 0));
+            return;
+        }
+        schedule(lane, count >= batchSize ? 0 : listening ? idlePause.toMillis() : 50);
     }
 
     /** Relays one batch of a lane; the number of events published, or -1 when it failed (and will be retried). */

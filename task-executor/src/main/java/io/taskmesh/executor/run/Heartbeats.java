@@ -18,9 +18,13 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 /**
- * Tells task-scheduler which attempts this executor is carrying out: a heartbeat for each when it starts and
- * then every {@code taskmesh.executor.heartbeat-interval} (3 s) on {@code taskmesh.run-control}, until it
- * ends here. If this executor dies, they stop, and the scheduler takes the runs again once their lease runs out.
+ * Tells task-scheduler which attempts this executor is carrying out: a heartbeat for each every
+ * {@code taskmesh.executor.heartbeat-interval} (3 s) on {@code taskmesh.run-control}, until it ends here. If this
+ * executor dies, they stop, and the scheduler takes the runs again once their lease runs out.
+ * <p>
+ * The first heartbeat goes out at the next beat, not as the attempt starts: most attempts end sooner, and need
+ * no lease. One that dies before it is covered by its request, which is acknowledged only once the outcome is
+ * on the broker, so another executor takes it (ADR 0007).
  */
 @ApplicationScoped
 public class Heartbeats {
@@ -37,11 +41,10 @@ public class Heartbeats {
         this.worker = service + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The attempt runs here from now on: its first heartbeat goes out at once. */
-    Uni<Void> started(RunRequest request) {
-        RunHeartbeat heartbeat = new RunHeartbeat(request.tenant(), request.runId(), request.attempt(), worker, Instant.now());
-        beating.put(request.runId(), heartbeat);
-        return send(heartbeat);
+    /** The attempt runs here from now on: its first heartbeat goes out at the next beat, if it still runs then. */
+    void started(RunRequest request) {
+        beating.put(request.runId(), new RunHeartbeat(request.tenant(), request.runId(), request.attempt(), worker,
+                Instant.now()));
     }
 
     /** The attempt no longer runs here (it ended, or it was stopped). */

@@ -91,7 +91,7 @@ public class RunWorker {
             return Uni.createFrom().voidItem();
         }
         return publish(request, new Outcome(RunStatus.RUNNING, null, null, null), seq + 1, trace)
-                .chain(() -> heartbeats.started(request))
+                .invoke(() -> heartbeats.started(request))
                 .chain(() -> Uni.createFrom().completionStage(slots.run(request.runId(),
                         () -> EventTrace.within(trace, request.runId(), () -> outcome(request)))))
                 .chain(outcome -> slots.wasStopped(request.runId()) ? Uni.createFrom().voidItem()
