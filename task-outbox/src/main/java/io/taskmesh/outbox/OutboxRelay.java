@@ -39,8 +39,8 @@ import org.jboss.logging.Logger;
  * the transaction that stored it.
  * <p>
  * A lane with nothing to relay waits for a notification: the transaction that stores events notifies
- * {@code <schema>_outbox} as it commits (R__outbox_notify.sql), and every relay listens, so an event leaves
- * moments after its commit. Each lane still looks every {@code taskmesh.outbox.idle-pause} (a notification is lost
+ * {@code <schema>_outbox} with their lanes as it commits (R__outbox_notify.sql), and every relay listens, so an
+ * event leaves moments after its commit. Each lane still looks every {@code taskmesh.outbox.idle-pause} (a notification is lost
  * while the listening connection is down), and every 50 ms while it is.
  */
 @ApplicationScoped
@@ -128,7 +128,7 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         running = true;
-        subscriber.channel(channel).handler(payload -> wake())
+        subscriber.channel(channel).handler(this::wake)
                 .subscribeHandler(() -> {
                     listening = true;
                     wake();  // what was stored while it was not listening
@@ -154,13 +154,23 @@ public class OutboxRelay {
         });
     }
 
-    /** Events were committed: every idle lane looks now. */
-    private void wake() {
-        for (int lane = 0; lane < LANES; lane++) {
-            if (idle.compareAndSet(lane, 1, 0)) {
-                schedule(lane, 0);
+    /** Events were committed in a lane (the payload; every lane when it names none): the lane looks now, if idle. */
+    private void wake(String lane) {
+        int only = -1;
+        try {
+            only = lane == null || lane.isEmpty() ? -1 : Integer.parseInt(lane);
+        } catch (NumberFormatException notALane) {
+            // every lane
+        }
+        for (int l = 0; l < LANES; l++) {
+            if ((only < 0 || only == l) && idle.compareAndSet(l, 1, 0)) {
+                schedule(l, 0);
             }
         }
+    }
+
+    private void wake() {
+        wake(null);
     }
 
     /**
