@@ -74,12 +74,27 @@ class EventBatcherTest {
         assertThat(outcomes).hasSize(count);
     }
 
-    /** A batch handler that takes 100 ms, as a transaction would, and then succeeds. */
+    /** Holds the batch being handled until the test opens it (open unless a test closes it). */
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+
+    /** A batch handler that takes 100 ms, as a transaction would, and at least until the gate opens; then succeeds. */
     private Uni<Void> slowBatch(List<EventBatcher.Batched<String>> batch) {
         synchronized (batches) {
             batches.add(batch.stream().map(EventBatcher.Batched::data).toList());
         }
-        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100));
+        CompletableFuture<Void> held = gate;
+        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100))
+                .chain(() -> Uni.createFrom().completionStage(held));
+    }
+
+    /** Hands the records over while the first batch is held, then lets it end. */
+    private void consumeWhileTheFirstBatchIsHeld(EventBatcher<String> batcher, List<String> data) throws InterruptedException {
+        gate = new CompletableFuture<>();
+        try {
+            consume(batcher, data);
+        } finally {
+            gate.complete(null);
+        }
     }
 
     private Uni<Void> single(EventBatcher.Batched<String> item) {
@@ -97,7 +112,7 @@ class EventBatcherTest {
         for (int i = 0; i < 50; i++) {
             data.add("e" + i);
         }
-        consume(batcher, data);
+        consumeWhileTheFirstBatchIsHeld(batcher, data);
         awaitOutcomes(50);
         assertThat(outcomes.values()).containsOnly("acked");
         // the first alone (nothing was in flight), the 49 that came meanwhile together
@@ -137,7 +152,7 @@ class EventBatcherTest {
             return slowBatch(batch).chain(() -> bad ? Uni.createFrom().failure(new IllegalStateException("rolled back"))
                     : Uni.createFrom().voidItem());
         }, this::single, 100);
-        consume(batcher, List.of("e1", "e2", "bad-3", "e4"));
+        consumeWhileTheFirstBatchIsHeld(batcher, List.of("e1", "e2", "bad-3", "e4"));
         awaitOutcomes(4);
         assertThat(outcomes).containsEntry("e1", "acked").containsEntry("e2", "acked").containsEntry("e4", "acked")
                 .containsEntry("bad-3", "nacked: refused bad-3");
