@@ -45,11 +45,6 @@ final class ProcessCpu implements Load.Window {
         }
     }
 
-    /** CPU seconds of each process over the measured window; empty before it ended. */
-    Map<String, Double> used() {
-        return Map.copyOf(used);
-    }
-
     /** Milliseconds of CPU each process spent per run, in the order of {@link #PROCESSES}. */
     Map<String, Double> perRun(long runs) {
         Map<String, Double> perRun = new LinkedHashMap<>();

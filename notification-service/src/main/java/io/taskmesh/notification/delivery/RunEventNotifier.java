@@ -51,7 +51,7 @@ public class RunEventNotifier {
             @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl,
             @ConfigProperty(name = "taskmesh.run-events.max-batch", defaultValue = "100") int maxBatch) {
         this.batcher = new EventBatcher<>(incoming -> incoming.data(RunEvent.class), this::notifyAll,
-                b -> notify(b.event(), b.data()), maxBatch);
+                item -> notifyAll(List.of(item)), maxBatch);
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.log = log;
@@ -67,20 +67,17 @@ public class RunEventNotifier {
 
     /** A batch of run events: appended to the log together, then matched and queued in one transaction. */
     private Uni<Void> notifyAll(List<Batched<RunEvent>> batch) {
-        List<String> bodies = batch.stream().map(b -> body(b.event(), b.data()).toString()).toList();
+        Map<Batched<RunEvent>, String> bodies = new IdentityHashMap<>();
         List<RunEventLog.Appended> appended = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Batched<RunEvent> b = batch.get(i);
+        for (Batched<RunEvent> b : batch) {
+            String body = body(b.event(), b.data()).toString();
+            bodies.put(b, body);
             appended.add(new RunEventLog.Appended(b.event().id(), b.data().tenant(), b.data().task(),
-                    b.data().status().name(), b.event().type(), bodies.get(i), b.data().at()));
+                    b.data().status().name(), b.event().type(), body, b.data().at()));
         }
         return log.appendAll(appended).chain(() -> Panache.withTransaction(() -> {
             Map<String, List<Subscription>> candidates = new HashMap<>();
-            Map<Batched<RunEvent>, String> bodyOf = new IdentityHashMap<>();
-            for (int i = 0; i < batch.size(); i++) {
-                bodyOf.put(batch.get(i), bodies.get(i));
-            }
-            return EventBatcher.eachInOrder(batch, b -> deliver(b.event(), b.data(), bodyOf.get(b), candidates));
+            return EventBatcher.eachInOrder(batch, b -> deliver(b.event(), b.data(), bodies.get(b), candidates));
         }));
     }
 
@@ -96,13 +93,6 @@ public class RunEventNotifier {
                     .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
                             UUID.fromString(notification.runId()), body)));
         });
-    }
-
-    Uni<Void> notify(IncomingEvent incoming, RunEvent event) {
-        String body = body(incoming, event).toString();
-        return log.append(incoming.id(), event.tenant(), event.task(), event.status().name(), incoming.type(), body,
-                        event.at())
-                .chain(() -> Panache.withTransaction(() -> deliver(incoming, event, body, new HashMap<>())));
     }
 
     /** Queues the event for the subscriptions it matches; {@code candidates} keeps each task's look-up of a batch. */

@@ -50,13 +50,7 @@ public class RunEventLog {
         }
     }
 
-    /** Stores the event once (by event id); a redelivered record changes nothing. */
-    public Uni<Void> append(String eventId, String tenant, String task, String status, String eventType,
-            String body, Instant at) {
-        return appendAll(List.of(new Appended(eventId, tenant, task, status, eventType, body, at)));
-    }
-
-    /** Stores the events in one transaction, in their order, each once (by event id). */
+    /** Stores the events in one transaction, in their order, each once (by event id): a redelivered record changes nothing. */
     public Uni<Void> appendAll(List<Appended> events) {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(APPEND_LOCK))

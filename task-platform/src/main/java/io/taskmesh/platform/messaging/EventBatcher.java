@@ -143,16 +143,21 @@ public final class EventBatcher<T> {
         }
 
         private Uni<Void> handle(List<Batched<T>> items) {
-            return Uni.createFrom().deferred(() -> batch.apply(items))
-                    .chain(() -> ackAll(items))
-                    .onFailure().recoverWithUni(failure -> {
+            // only a batch that failed is handled again one at a time: not one whose acknowledgement failed
+            return Uni.createFrom().deferred(() -> batch.apply(items)).replaceWith(true)
+                    .onFailure().recoverWithItem(failure -> {
                         LOG.debugf(failure, "a batch of %d events failed: handling them one at a time", items.size());
-                        Uni<Void> oneByOne = Uni.createFrom().voidItem();
-                        for (Batched<T> item : items) {
-                            oneByOne = oneByOne.chain(() -> handleAlone(item));
-                        }
-                        return oneByOne;
-                    });
+                        return false;
+                    })
+                    .chain(committed -> committed ? ackAll(items) : oneByOne(items));
+        }
+
+        private Uni<Void> oneByOne(List<Batched<T>> items) {
+            Uni<Void> all = Uni.createFrom().voidItem();
+            for (Batched<T> item : items) {
+                all = all.chain(() -> handleAlone(item));
+            }
+            return all;
         }
 
         private Uni<Void> ackAll(List<Batched<T>> items) {

@@ -44,8 +44,8 @@ public class RunProjection {
     public RunProjection(RunRepository runs, RunFeedbackRepository feedback, TaskRepository tasks,
             RunAttemptDetailRepository details, RunMeters meters,
             @ConfigProperty(name = "taskmesh.run-events.max-batch", defaultValue = "100") int maxBatch) {
-        this.batcher = new EventBatcher<>(incoming -> incoming.data(RunEvent.class), this::project, this::projectOne,
-                maxBatch);
+        this.batcher = new EventBatcher<>(incoming -> incoming.data(RunEvent.class), this::project,
+                item -> project(List.of(item)), maxBatch);
         this.runs = runs;
         this.feedback = feedback;
         this.tasks = tasks;
@@ -81,16 +81,6 @@ public class RunProjection {
                             });
                         }))
                 .invoke(() -> changes.forEach(c -> meters.changed(c.run(), c.status(), c.at())));
-    }
-
-    /** One event in a transaction of its own. */
-    private Uni<Void> projectOne(Batched<RunEvent> item) {
-        RunEvent event = item.data();
-        List<Change> changes = new ArrayList<>();
-        return Panache.withTransaction(() -> runs.findForTenant(event.tenant(), UUID.fromString(event.runId()))
-                        .chain(run -> project(event, run, changes)))
-                .invoke(() -> changes.forEach(c -> meters.changed(c.run(), c.status(), c.at())))
-                .replaceWithVoid();
     }
 
     /**
