@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ExecutorMeters {
 
     public ExecutorMeters(MeterRegistry registry, RunSlots slots,
-            @ConfigProperty(name = "taskmesh.executor.concurrency", defaultValue = "8") int concurrency) {
+            @ConfigProperty(name = "taskmesh.executor.concurrency", defaultValue = "32") int concurrency) {
         Gauge.builder("taskmesh.executor.runs.active", slots, RunSlots::running)
                 .description("Runs executing on this executor").register(registry);
         Gauge.builder("taskmesh.executor.runs.waiting", slots, RunSlots::waiting)

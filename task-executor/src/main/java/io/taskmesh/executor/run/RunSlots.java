@@ -39,7 +39,7 @@ public class RunSlots {
                 }
             }));
 
-    public RunSlots(@ConfigProperty(name = "taskmesh.executor.concurrency", defaultValue = "8") int concurrency) {
+    public RunSlots(@ConfigProperty(name = "taskmesh.executor.concurrency", defaultValue = "32") int concurrency) {
         this.permits = new Semaphore(concurrency);
     }
 
