@@ -16,10 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class InfraRestartIT {
 
-    private static final int RATE = 10;
+    private static final int RATE = LoadStarter.faultRate();
     private static final int LOAD_SECONDS = 40;
     private static final Duration END_BOUND = Duration.ofSeconds(150);
     private static final Duration DELIVERY_BOUND = Duration.ofSeconds(120);
@@ -80,14 +78,7 @@ class InfraRestartIT {
 
             int total = RATE * LOAD_SECONDS;
             List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
-            AtomicInteger sent = new AtomicInteger();
-            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
-            clock.scheduleAtFixedRate(() -> {
-                int i = sent.getAndIncrement();
-                if (i < total) {
-                    answers.add(starter.start("run-" + i));
-                }
-            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+            ScheduledExecutorService clock = starter.startAtRate(RATE, total, answers);
 
             Map<String, Double> downtime = new LinkedHashMap<>();
             Thread.sleep(Duration.ofSeconds(6));
@@ -125,9 +116,9 @@ class InfraRestartIT {
             long duplicated = webhooks.values().stream().filter(n -> n > 1).count();
             Map<String, Long> refusedBy = starter.refused.values().stream()
                     .collect(Collectors.groupingBy(r -> r.length() > 40 ? r.substring(0, 40) : r, Collectors.counting()));
-            System.out.printf("restarts: sent=%d accepted=%d refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
+            System.out.printf("restarts: rate=%d/s sent=%d accepted=%d accept-p50/p99/max=%s refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
                     + " webhooks=%d undelivered=%d duplicated=%d restart-seconds=%s last-run-end-after-load=%.1fs%n",
-                    total + 5, accepted.size(), starter.refused.size(), refusedBy,
+                    RATE, total + 5, accepted.size(), starter.answerTimes(), starter.refused.size(), refusedBy,
                     accepted.values().stream().filter(follower.succeededAt::containsKey).count(), lost.size(), failed.size(),
                     effects.total.get(), repeated.size(), hooks.received.size(), undelivered.size(), duplicated, downtime,
                     Math.max(0, lastEnd - loadEnd) / 1000.0);

@@ -9,9 +9,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +33,32 @@ final class LoadStarter {
     private final String token = Tokens.of("alice");
     final Map<String, String> accepted = new ConcurrentHashMap<>();
     final Map<String, String> refused = new ConcurrentHashMap<>();
+    /** How long each API took to accept a run, in ms. */
+    private final Map<String, Queue<Long>> answerMillis = new ConcurrentHashMap<>();
+
+    /**
+     * Runs a second the fault tests start ({@code -Dtaskmesh.faults.rate=N}, default 50): the suite runs them at
+     * a rate this machine sustains beside everything else; a stronger one can push them harder.
+     */
+    static int faultRate() {
+        return Integer.getInteger("taskmesh.faults.rate", 50);
+    }
+
+    /**
+     * Calls {@code start("run-0")}, {@code start("run-1")}, … {@code rate} times a second, whatever happens to
+     * the runs before, until {@code total} were started; the answers are added to {@code answers}.
+     */
+    ScheduledExecutorService startAtRate(int rate, int total, List<CompletableFuture<Void>> answers) {
+        AtomicInteger sent = new AtomicInteger();
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        clock.scheduleAtFixedRate(() -> {
+            int i = sent.getAndIncrement();
+            if (i < total) {
+                answers.add(start("run-" + i));
+            }
+        }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+        return clock;
+    }
 
     LoadStarter(String task, List<String> apis) {
         this.task = task;
@@ -44,13 +75,28 @@ final class LoadStarter {
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":{\"ref\":\"" + ref + "\"}}")).build();
+        long sentAt = System.nanoTime();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
             if (response != null && response.statusCode() == 202) {
                 accepted.put(ref, EventJson.readTree(response.body()).path("id").asText());
+                answerMillis.computeIfAbsent(api, a -> new ConcurrentLinkedQueue<>()).add((System.nanoTime() - sentAt) / 1_000_000);
             } else {
-                refused.put(ref, response == null ? failure.toString() : response.statusCode() + " " + response.body());
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                refused.put(ref, response == null ? cause.toString() : response.statusCode() + " " + response.body());
             }
             return null;
         });
+    }
+
+    /** For each API, how long it took to accept a run: {@code port=p50/p99/max ms}. */
+    String answerTimes() {
+        StringBuilder times = new StringBuilder();
+        answerMillis.forEach((api, millis) -> {
+            long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+            times.append(times.isEmpty() ? "" : ",").append(URI.create(api).getPort()).append('=')
+                    .append(sorted[sorted.length / 2]).append('/').append(sorted[(int) (sorted.length * 0.99)]).append('/')
+                    .append(sorted[sorted.length - 1]).append("ms");
+        });
+        return times.toString();
     }
 }

@@ -15,10 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceFailoverIT {
 
-    private static final int RATE = 10;
+    private static final int RATE = LoadStarter.faultRate();
     private static final int LOAD_SECONDS = 36;
     private static final Duration END_BOUND = Duration.ofSeconds(120);
     private static final Duration DELIVERY_BOUND = Duration.ofSeconds(90);
@@ -92,14 +90,7 @@ class ServiceFailoverIT {
 
             int total = RATE * LOAD_SECONDS;
             List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
-            AtomicInteger sent = new AtomicInteger();
-            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
-            clock.scheduleAtFixedRate(() -> {
-                int i = sent.getAndIncrement();
-                if (i < total) {
-                    answers.add(starter.start("run-" + i));
-                }
-            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+            ScheduledExecutorService clock = starter.startAtRate(RATE, total, answers);
 
             // one kill every 10 s, while runs go on arriving
             Map<String, Long> killedAt = new LinkedHashMap<>();
@@ -142,9 +133,11 @@ class ServiceFailoverIT {
             List<String> missingCalls = accepted.keySet().stream().filter(ref -> !effects.calls.containsKey(ref)).toList();
             List<String> undelivered = accepted.values().stream().filter(run -> !webhooks.containsKey(run)).toList();
             long duplicated = webhooks.values().stream().filter(n -> n > 1).count();
-            System.out.printf("faults: sent=%d accepted=%d refused=%d succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
+            Map<String, Long> refusedBy = starter.refused.values().stream()
+                    .collect(Collectors.groupingBy(r -> r.length() > 40 ? r.substring(0, 40) : r, Collectors.counting()));
+            System.out.printf("faults: rate=%d/s sent=%d accepted=%d accept-p50/p99/max=%s refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
                     + " webhooks=%d undelivered=%d duplicated=%d killed=%s last-run-end-after-load=%.1fs%n",
-                    total + 10, accepted.size(), starter.refused.size(), accepted.values().stream().filter(follower.succeededAt::containsKey).count(),
+                    RATE, total + 10, accepted.size(), starter.answerTimes(), starter.refused.size(), refusedBy, accepted.values().stream().filter(follower.succeededAt::containsKey).count(),
                     lost.size(), failed.size(), effects.total.get(), repeated.size(), hooks.received.size(), undelivered.size(),
                     duplicated, killedAt.keySet(), Math.max(0, lastEnd - loadEnd) / 1000.0);
 
