@@ -8,7 +8,6 @@ import io.taskmesh.events.EventJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class InfraRestartIT {
 
     private static final int RATE = LoadStarter.faultRate();
+    /** Load before the measured part, at its rate: the services and the second instances are warm when it begins. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final int LOAD_SECONDS = 40;
     private static final Duration END_BOUND = Duration.ofSeconds(150);
     private static final Duration DELIVERY_BOUND = Duration.ofSeconds(120);
@@ -70,11 +71,7 @@ class InfraRestartIT {
                     .formatted(task, effects.url()))
                     .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
             LoadStarter starter = new LoadStarter(task);
-            List<CompletableFuture<Void>> warmup = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                warmup.add(starter.start("warm-" + i));
-            }
-            CompletableFuture.allOf(warmup.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            starter.warmUp(RATE, WARM_UP);
 
             int total = RATE * LOAD_SECONDS;
             List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
@@ -118,7 +115,7 @@ class InfraRestartIT {
                     .collect(Collectors.groupingBy(r -> r.length() > 40 ? r.substring(0, 40) : r, Collectors.counting()));
             System.out.printf("restarts: rate=%d/s sent=%d accepted=%d accept-p50/p99/max=%s refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
                     + " webhooks=%d undelivered=%d duplicated=%d restart-seconds=%s last-run-end-after-load=%.1fs%n",
-                    RATE, total + 5, accepted.size(), starter.answerTimes(), starter.refused.size(), refusedBy,
+                    RATE, starter.sent(), accepted.size(), starter.answerTimes(), starter.refused.size(), refusedBy,
                     accepted.values().stream().filter(follower.succeededAt::containsKey).count(), lost.size(), failed.size(),
                     effects.total.get(), repeated.size(), hooks.received.size(), undelivered.size(), duplicated, downtime,
                     Math.max(0, lastEnd - loadEnd) / 1000.0);

@@ -14,10 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 
 /**
  * Starts runs of a task through the API, each with its own {@code ref} input, round robin over the task-api
@@ -49,12 +51,34 @@ final class LoadStarter {
      * the runs before, until {@code total} were started; the answers are added to {@code answers}.
      */
     ScheduledExecutorService startAtRate(int rate, int total, List<CompletableFuture<Void>> answers) {
+        return startAtRate("run-", rate, total, answers);
+    }
+
+    /**
+     * Brings the platform to the rate before it is measured: runs {@code warm-0}, {@code warm-1}, … for
+     * {@code time} at {@code rate} (the services compile their hot code, the pools fill); answers once the API
+     * has answered all of them, and forgets how long it took.
+     */
+    void warmUp(int rate, Duration time) throws Exception {
+        int total = (int) (rate * time.toSeconds());
+        List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService clock = startAtRate("warm-", rate, total, answers);
+        try {
+            Awaitility.await("warm-up runs sent").atMost(time.plusSeconds(30)).until(() -> answers.size() == total);
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            clock.shutdown();
+        }
+        answerMillis.clear();
+    }
+
+    private ScheduledExecutorService startAtRate(String prefix, int rate, int total, List<CompletableFuture<Void>> answers) {
         AtomicInteger sent = new AtomicInteger();
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         clock.scheduleAtFixedRate(() -> {
             int i = sent.getAndIncrement();
             if (i < total) {
-                answers.add(start("run-" + i));
+                answers.add(start(prefix + i));
             }
         }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
         return clock;
@@ -86,6 +110,11 @@ final class LoadStarter {
             }
             return null;
         });
+    }
+
+    /** Runs started, accepted or not. */
+    int sent() {
+        return next.get();
     }
 
     /** For each API, how long it took to accept a run: {@code port=p50/p99/max ms}. */

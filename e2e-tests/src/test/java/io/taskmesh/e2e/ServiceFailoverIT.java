@@ -7,7 +7,6 @@ import io.restassured.http.ContentType;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.testing.KafkaProbe;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class ServiceFailoverIT {
 
     private static final int RATE = LoadStarter.faultRate();
+    /** Load before the measured part, at its rate: the services and the second instances are warm when it begins. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final int LOAD_SECONDS = 36;
     private static final Duration END_BOUND = Duration.ofSeconds(120);
     private static final Duration DELIVERY_BOUND = Duration.ofSeconds(90);
@@ -81,12 +82,8 @@ class ServiceFailoverIT {
 
             List<String> apis = new CopyOnWriteArrayList<>(List.of(Platform.api(), API_2));
             LoadStarter starter = new LoadStarter(task, apis);
-            List<CompletableFuture<Void>> warmup = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                warmup.add(starter.start("warm-" + i));
-            }
-            CompletableFuture.allOf(warmup.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            assertThat(starter.accepted).as("warm-up runs accepted by both APIs").hasSize(10);
+            starter.warmUp(RATE, WARM_UP);
+            assertThat(starter.refused).as("warm-up runs refused by the APIs").isEmpty();
 
             int total = RATE * LOAD_SECONDS;
             List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
@@ -137,7 +134,7 @@ class ServiceFailoverIT {
                     .collect(Collectors.groupingBy(r -> r.length() > 40 ? r.substring(0, 40) : r, Collectors.counting()));
             System.out.printf("faults: rate=%d/s sent=%d accepted=%d accept-p50/p99/max=%s refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
                     + " webhooks=%d undelivered=%d duplicated=%d killed=%s last-run-end-after-load=%.1fs%n",
-                    RATE, total + 10, accepted.size(), starter.answerTimes(), starter.refused.size(), refusedBy, accepted.values().stream().filter(follower.succeededAt::containsKey).count(),
+                    RATE, starter.sent(), accepted.size(), starter.answerTimes(), starter.refused.size(), refusedBy, accepted.values().stream().filter(follower.succeededAt::containsKey).count(),
                     lost.size(), failed.size(), effects.total.get(), repeated.size(), hooks.received.size(), undelivered.size(),
                     duplicated, killedAt.keySet(), Math.max(0, lastEnd - loadEnd) / 1000.0);
 
