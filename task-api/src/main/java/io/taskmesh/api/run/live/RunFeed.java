@@ -6,6 +6,7 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.taskmesh.events.RunEvent;
 import io.taskmesh.platform.messaging.EventConsumers;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -18,9 +19,14 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class RunFeed {
 
     private final BroadcastProcessor<RunEvent> events = BroadcastProcessor.create();
+    /** The live views open on this instance: with none, an event is acknowledged without being read. */
+    private final AtomicInteger watchers = new AtomicInteger();
 
     @Incoming("run-events-live")
     public Uni<Void> onRunEvent(Message<String> message) {
+        if (watchers.get() == 0) {
+            return Uni.createFrom().completionStage(message.ack());
+        }
         return EventConsumers.handle(message, incoming -> {
             events.onNext(incoming.data(RunEvent.class));
             return Uni.createFrom().voidItem();
@@ -28,6 +34,7 @@ public class RunFeed {
     }
 
     public Multi<RunEvent> events() {
-        return events;
+        return events.onSubscription().invoke(watchers::incrementAndGet)
+                .onTermination().invoke(watchers::decrementAndGet);
     }
 }
