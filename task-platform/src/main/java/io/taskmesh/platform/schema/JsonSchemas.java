@@ -1,6 +1,7 @@
 package io.taskmesh.platform.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaId;
@@ -35,6 +36,22 @@ public final class JsonSchemas {
             COMPILED.clear();
         }
         return COMPILED.computeIfAbsent(schema.toString(), text -> FACTORY.getSchema(schema));
+    }
+
+    /**
+     * A copy of {@code inputs} with the {@code default} of each of the {@code parameters}' properties it lacks:
+     * every run of a task gets them, however it was started (API, Kafka command, trigger, task step, graph).
+     */
+    public static ObjectNode withDefaults(JsonNode parameters, ObjectNode inputs) {
+        ObjectNode filled = inputs.deepCopy();
+        if (parameters != null) {
+            parameters.path("properties").properties().forEach(p -> {
+                if (!filled.has(p.getKey()) && p.getValue().has("default")) {
+                    filled.set(p.getKey(), p.getValue().get("default").deepCopy());
+                }
+            });
+        }
+        return filled;
     }
 
     public static JsonSchema load(String classpathResource) {

@@ -286,16 +286,11 @@ public final class GraphPlanner {
     /** The run's inputs with the node's parameter defaults filled in, checked against its parameters. */
     private JsonNode inputsOf(Building node) {
         JsonNode parameters = node.definition.path("parameters");
-        ObjectNode given = inputs.isObject() ? ((ObjectNode) inputs).deepCopy()
-                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode given = JsonSchemas.withDefaults(parameters, inputs.isObject() ? (ObjectNode) inputs
+                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
         if (!parameters.isObject()) {
             return given;
         }
-        parameters.path("properties").properties().forEach(p -> {
-            if (!given.has(p.getKey()) && p.getValue().has("default")) {
-                given.set(p.getKey(), p.getValue().get("default").deepCopy());
-            }
-        });
         List<String> problems = JsonSchemas.violations(JsonSchemas.compile(parameters), given, "inputs").stream()
                 .map(e -> e.field() + " " + e.message()).toList();
         if (!problems.isEmpty()) {

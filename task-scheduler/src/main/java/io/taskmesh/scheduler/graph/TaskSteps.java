@@ -1,11 +1,14 @@
 package io.taskmesh.scheduler.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunRequest;
 import io.taskmesh.events.RunStatus;
+import io.taskmesh.platform.schema.JsonSchemas;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
 import io.taskmesh.scheduler.run.service.ConcurrencySlots;
@@ -62,17 +65,20 @@ public class TaskSteps {
     public Uni<Void> start(ScheduledRun asking, String key, JsonNode wanted) {
         UUID id = childId(asking.id, key);
         String name = wanted.path("task").asText();
-        JsonNode inputs = wanted.path("inputs").isObject() ? wanted.get("inputs") : EventJson.readTree("{}");
+        ObjectNode inputs = wanted.path("inputs").isObject() ? (ObjectNode) wanted.get("inputs")
+                : JsonNodeFactory.instance.objectNode();
         return runs.findById(id).chain(existing -> existing != null ? Uni.createFrom().voidItem()
                 : Panache.getSession().chain(session -> session
                         .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
                         .setParameter("tenant", asking.tenant).setParameter("name", name).getSingleResultOrNull())
                 .chain(task -> {
-                    String refusal = refusal(task, name, inputs);
+                    JsonNode filled = task == null ? inputs
+                            : JsonSchemas.withDefaults(EventJson.readTree(task.definition).get("parameters"), inputs);
+                    String refusal = refusal(task, name, filled);
                     if (refusal != null) {
                         return answer(asking, key, false, refusal);
                     }
-                    return create(asking, id, task, inputs, "step:" + asking.id + "/" + wanted.path("step").asText());
+                    return create(asking, id, task, filled, "step:" + asking.id + "/" + wanted.path("step").asText());
                 }));
     }
 

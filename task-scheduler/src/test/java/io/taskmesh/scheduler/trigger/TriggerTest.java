@@ -28,9 +28,12 @@ class TriggerTest {
     Pool pool;
 
     private static void define(String taskId, String name, int version, String state, String triggers) {
+        define(taskId, name, version, state, triggers, "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}");
+    }
+
+    private static void define(String taskId, String name, int version, String state, String triggers, String parameters) {
         String definition = """
-                {"name":"%s","objective":"Tick","parameters":{"type":"object","properties":{"n":{"type":"integer"}}},
-                 "triggers":%s}""".formatted(name, triggers);
+                {"name":"%s","objective":"Tick","parameters":%s,"triggers":%s}""".formatted(name, parameters, triggers);
         KafkaProbe.publishCloudEvent(Topics.TASK_DEFINITIONS, taskId, UUID.randomUUID().toString(),
                 TaskDefinitionChanged.TYPE, name, EventJson.write(new TaskDefinitionChanged("acme", taskId, name, version,
                         state, EventJson.readTree(definition), Instant.now())));
@@ -151,6 +154,23 @@ class TriggerTest {
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.error().code()).isEqualTo("inputs-invalid");
             assertThat(failed.error().message()).contains("inputs.n");
+        }
+    }
+
+    @Test
+    void aTriggeredRunGetsTheDefaultsOfTheParametersItsInputsLeaveOut() {
+        String taskId = UUID.randomUUID().toString();
+        String name = "defaults-" + taskId.substring(0, 8);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS)) {
+            define(taskId, name, 1, "active", "[{\"type\":\"interval\",\"every\":\"1s\",\"inputs\":{\"n\":3}}]", """
+                    {"type":"object","required":["greeting"],"properties":{"n":{"type":"integer"},
+                     "greeting":{"type":"string","default":"hello"},"times":{"type":"integer","default":2}}}""");
+            probe.await(e -> !firstEvents(probe, name).isEmpty(), Duration.ofSeconds(20));
+            RunEvent first = firstEvents(probe, name).getFirst();
+            assertThat(first.status()).as("a required parameter with a default is not missing").isEqualTo(RunStatus.QUEUED);
+            assertThat(first.inputs().get("greeting").asText()).isEqualTo("hello");
+            assertThat(first.inputs().get("times").asInt()).isEqualTo(2);
+            assertThat(first.inputs().get("n").asInt()).as("what the trigger gives is kept").isEqualTo(3);
         }
     }
 

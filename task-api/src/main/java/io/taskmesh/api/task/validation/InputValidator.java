@@ -19,15 +19,11 @@ public class InputValidator {
         if (given != null && !given.isNull() && !given.isObject()) {
             return new Checked(null, List.of(new FieldError("inputs", "must be an object")));
         }
-        ObjectNode inputs = given == null || given.isNull() ? JsonNodeFactory.instance.objectNode() : ((ObjectNode) given).deepCopy();
+        ObjectNode inputs = JsonSchemas.withDefaults(parameters,
+                given == null || given.isNull() ? JsonNodeFactory.instance.objectNode() : (ObjectNode) given);
         if (parameters == null || !parameters.isObject()) {
             return new Checked(inputs, List.of());
         }
-        parameters.path("properties").properties().forEach(p -> {
-            if (!inputs.has(p.getKey()) && p.getValue().has("default")) {
-                inputs.set(p.getKey(), p.getValue().get("default").deepCopy());
-            }
-        });
         return new Checked(inputs, JsonSchemas.violations(JsonSchemas.compile(parameters), inputs, "inputs"));
     }
 }

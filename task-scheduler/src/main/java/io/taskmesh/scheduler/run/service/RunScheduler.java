@@ -2,6 +2,7 @@ package io.taskmesh.scheduler.run.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -131,9 +132,11 @@ public class RunScheduler {
         return createNew(tenant, task, version, definition, inputs, runId, origin, null, null);
     }
 
-    private Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode inputs,
+    private Uni<Void> createNew(String tenant, String task, int version, JsonNode definition, JsonNode given,
             UUID runId, String origin, RunEvent.RunError refusal, String session) {
         Instant now = Instant.now();
+        // defaults are filled wherever the run comes from (the API has filled them already: that changes nothing)
+        JsonNode inputs = given.isObject() ? JsonSchemas.withDefaults(definition.get("parameters"), (ObjectNode) given) : given;
         ScheduledRun run = ScheduledRun.pending(runId, tenant, task, version, definition.toString(), inputs.toString(),
                 session, now, now);
         List<String> problems = origin == null || refusal != null ? List.of() : inputProblems(definition, inputs);
