@@ -116,8 +116,9 @@ class RunGraphIT {
         String trip = "trip-" + suffix;
         define("""
                 {"name":"%s","objective":"Say the weather","resultSchema":"string",
-                 "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]},
-                 "steps":[{"id":"say","action":"transform","expression":"inputs.city + ' is sunny'"}]}""".formatted(weather));
+                 "parameters":{"type":"object","properties":{"city":{"type":"string"},
+                                "unit":{"type":"string","default":"C"}},"required":["city","unit"]},
+                 "steps":[{"id":"say","action":"transform","expression":"inputs.city + ' is sunny, 21 ' + inputs.unit"}]}""".formatted(weather));
         define("""
                 {"name":"%s","objective":"Plan a trip","resultSchema":"string",
                  "steps":[{"id":"before","action":"transform","expression":"'Pack'"},
@@ -129,7 +130,7 @@ class RunGraphIT {
                 .post(Platform.api() + "/api/v1/tasks/" + trip + "/runs").then().statusCode(202).extract().path("id");
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 as("alice").get(Platform.api() + "/api/v1/runs/" + parent).then().statusCode(200)
-                        .body("status", equalTo("SUCCEEDED")).body("result", equalTo("Pack for: Lyon is sunny")));
+                        .body("status", equalTo("SUCCEEDED")).body("result", equalTo("Pack for: Lyon is sunny, 21 C")));
 
         JsonPath top = run(parent);
         assertThat(top.getInt("attempt")).isEqualTo(1);
@@ -138,6 +139,7 @@ class RunGraphIT {
         assertThat(child.getString("status")).isEqualTo("SUCCEEDED");
         assertThat(child.getString("parentRunId")).isEqualTo(parent);
         assertThat(child.getString("inputs.city")).isEqualTo("Lyon");
+        assertThat(child.getString("inputs.unit")).as("the default of a parameter the step leaves out").isEqualTo("C");
         assertThat(Instant.parse(top.getString("finishedAt"))).isAfterOrEqualTo(Instant.parse(child.getString("finishedAt")));
 
         // a run that fails, and a task the step cannot run, fail the step, with the reason

@@ -72,9 +72,9 @@ public class TaskSteps {
                         .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
                         .setParameter("tenant", asking.tenant).setParameter("name", name).getSingleResultOrNull())
                 .chain(task -> {
-                    JsonNode filled = task == null ? inputs
-                            : JsonSchemas.withDefaults(EventJson.readTree(task.definition).get("parameters"), inputs);
-                    String refusal = refusal(task, name, filled);
+                    JsonNode definition = task == null ? null : EventJson.readTree(task.definition);
+                    JsonNode filled = task == null ? inputs : JsonSchemas.withDefaults(definition.get("parameters"), inputs);
+                    String refusal = refusal(task, definition, name, filled);
                     if (refusal != null) {
                         return answer(asking, key, false, refusal);
                     }
@@ -82,14 +82,13 @@ public class TaskSteps {
                 }));
     }
 
-    private static String refusal(KnownTask task, String name, JsonNode inputs) {
+    private static String refusal(KnownTask task, JsonNode definition, String name, JsonNode inputs) {
         if (task == null) {
             return "there is no task '" + name + "'";
         }
         if (!"active".equals(task.state)) {
             return "the task '" + name + "' is " + task.state;
         }
-        JsonNode definition = EventJson.readTree(task.definition);
         if (GraphPlanner.isGraph(definition)) {
             return "the task '" + name + "' has subtasks or dependencies: a task step runs a single task";
         }
