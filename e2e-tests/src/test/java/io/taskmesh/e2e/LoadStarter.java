@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
 /**
@@ -110,6 +111,12 @@ final class LoadStarter {
             }
             return null;
         });
+    }
+
+    /** How many runs were refused for each reason (its first 40 characters). */
+    Map<String, Long> refusedBy() {
+        return refused.values().stream()
+                .collect(Collectors.groupingBy(r -> r.length() > 40 ? r.substring(0, 40) : r, Collectors.counting()));
     }
 
     /** Runs started, accepted or not. */
