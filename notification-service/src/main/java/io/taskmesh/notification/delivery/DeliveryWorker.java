@@ -187,21 +187,26 @@ public class DeliveryWorker {
         reachable.chain(() -> claim.sender().send(message))
                 .map(sent -> (Object) sent)
                 .onFailure().recoverWithItem(failure -> failure)
-                .onTermination().invoke(() -> limits.release(claim.endpoint()))
-                .subscribe().with(outcome -> recordLater(claim.deliveryId(), message.channel(), outcome));
+                .subscribe().with(outcome -> recordLater(claim, outcome));
     }
 
-    /** On a context of its own: one session per outcome, whatever else completes at the same time. */
-    private void recordLater(UUID deliveryId, Channel channel, Object outcome) {
+    /**
+     * On a context of its own: one session per outcome, whatever else completes at the same time. The endpoint's
+     * slot is given back once the outcome is recorded, not when the send ends: a delivery sent but not yet recorded
+     * is sent again if this instance dies, so those are bounded by the endpoint's concurrency too.
+     */
+    private void recordLater(Claim claim, Object outcome) {
+        UUID deliveryId = claim.deliveryId();
         Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored ->
                 Panache.withTransaction(() -> deliveries.findById(deliveryId).invoke(d -> {
                     if (d != null) {
                         record(d, outcome);
-                        meters.attempted(channel, d);
+                        meters.attempted(claim.message().channel(), d);
                     }
-                })).subscribe().with(d -> wake(), failure ->
+                })).onTermination().invoke(() -> limits.release(claim.endpoint()))
+                .subscribe().with(d -> wake(), failure ->
                         LOG.warnf("the outcome of delivery %s was not recorded (it will be sent again): %s",
                                 deliveryId, failure.getMessage())));
     }
