@@ -119,8 +119,9 @@ final class Load {
         tracker.onFinished(o -> outcome.complete(o == null ? "" : o));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
         try {
-            // a task the benchmark has just defined is known to the scheduler a moment later: a run command
-            // sent before that is refused (to the dead-letter topic), so another is sent every few seconds
+            // a task the benchmark has just defined is known to the scheduler a moment later; a run command sent
+            // before that waits for it, but a platform still catching up may take longer than the command waits
+            // (then it goes to the dead-letter topic), so another is sent every few seconds
             String failure = null;
             while (failure == null) {
                 long left = deadline - System.nanoTime();

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -18,6 +19,11 @@ public class Outbox {
 
     /** @return the CloudEvent id given to the event */
     public Uni<UUID> add(String topic, String key, String type, String subject, Object data) {
+        return add(topic, key, type, subject, data, Map.of());
+    }
+
+    /** As above, the record carrying {@code headers} besides the CloudEvent's attributes. */
+    public Uni<UUID> add(String topic, String key, String type, String subject, Object data, Map<String, String> headers) {
         OutboxMessage message = new OutboxMessage();
         message.id = UUID.randomUUID();
         message.topic = topic;
@@ -26,6 +32,7 @@ public class Outbox {
         message.subject = subject;
         message.payload = data instanceof String s ? s : EventJson.write(data);
         message.createdAt = Instant.now();
+        message.headers = headers.isEmpty() ? null : EventJson.write(headers);
         OutboxTrace trace = OutboxTrace.of(Context.current());
         message.traceParent = trace.traceParent();
         message.traceState = trace.traceState();

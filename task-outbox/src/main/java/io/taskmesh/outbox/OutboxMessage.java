@@ -43,4 +43,8 @@ public class OutboxMessage extends PanacheEntityBase {
 
     @Column(name = "trace_state")
     public String traceState;
+
+    /** Kafka headers besides the CloudEvent's, a JSON object of strings ({@code R__outbox_headers.sql}); usually null. */
+    @Column(columnDefinition = "text")
+    public String headers;
 }

@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.taskmesh.events.EventJson;
 import io.taskmesh.platform.messaging.CloudEventMessages;
 import io.taskmesh.platform.messaging.EventTrace;
 import io.vertx.mutiny.core.Vertx;
@@ -21,7 +22,9 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -59,7 +62,7 @@ public class OutboxRelay {
             DELETE FROM %1$s.outbox WHERE id = ANY(ARRAY(
               SELECT id FROM %1$s.outbox WHERE (hashtext(message_key) & 3) = %2$d ORDER BY position LIMIT %3$d
               FOR UPDATE SKIP LOCKED))
-            RETURNING id, topic, message_key, type, subject, payload, position, trace_parent, trace_state""";
+            RETURNING id, topic, message_key, type, subject, payload, position, trace_parent, trace_state, headers""";
     private static final String SET_ASIDE = """
             INSERT INTO %1$s.outbox_dead (id, topic, message_key, type, subject, payload, reason, failed_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id) DO NOTHING""";
@@ -216,6 +219,15 @@ public class OutboxRelay {
                 .onFailure().recoverWithItem(-1);
     }
 
+    private static Map<String, String> headers(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        EventJson.readTree(json).properties().forEach(header -> headers.put(header.getKey(), header.getValue().asText()));
+        return headers;
+    }
+
     private Uni<Integer> relayBatch(SqlConnection connection, int lane) {
         return connection.preparedQuery(claims[lane]).execute().chain(rows -> {
             List<Row> claimed = new ArrayList<>();
@@ -230,7 +242,7 @@ public class OutboxRelay {
                 OutboxTrace trace = new OutboxTrace(row.getString("trace_parent"), row.getString("trace_state"));
                 sends.add(emitter.sendMessage(EventTrace.continuing(CloudEventMessages.of(source, row.getString("topic"),
                         row.getString("message_key"), row.getUUID("id").toString(), row.getString("type"),
-                        row.getString("subject"), row.getString("payload")), trace.context()))
+                        row.getString("subject"), row.getString("payload"), headers(row.getString("headers"))), trace.context()))
                         .replaceWith((Tuple) null)
                         // refused for good: set aside, or it would hold up every event behind it; else the batch
                         // fails, nothing is deleted, and it is tried again

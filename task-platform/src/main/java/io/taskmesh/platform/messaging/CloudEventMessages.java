@@ -3,6 +3,9 @@ package io.taskmesh.platform.messaging;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Builds the Kafka records Taskmesh publishes: CloudEvents 1.0 in binary mode, JSON data, keyed. */
@@ -22,6 +25,12 @@ public final class CloudEventMessages {
      */
     public static Message<String> of(String source, String topic, String key, String id, String type,
             String subject, String json) {
+        return of(source, topic, key, id, type, subject, json, Map.of());
+    }
+
+    /** As above, with Kafka {@code headers} besides the CloudEvent's attributes. */
+    public static Message<String> of(String source, String topic, String key, String id, String type,
+            String subject, String json, Map<String, String> headers) {
         OutgoingCloudEventMetadata<Object> cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(id)
                 .withSource(URI.create(SOURCE_PREFIX + source))
@@ -32,7 +41,14 @@ public final class CloudEventMessages {
         OutgoingKafkaRecordMetadata<String> record = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic)
                 .withKey(key)
+                .withHeaders(kafkaHeaders(headers))
                 .build();
         return Message.of(json).addMetadata(cloudEvent).addMetadata(record);
+    }
+
+    private static RecordHeaders kafkaHeaders(Map<String, String> headers) {
+        RecordHeaders kafka = new RecordHeaders();
+        headers.forEach((name, value) -> kafka.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return kafka;
     }
 }

@@ -100,7 +100,9 @@ public class TriggerService {
         task.changedAt = change.changedAt();
         Uni<Void> stored = known != null ? Uni.createFrom().voidItem() : session.persist(task);
         return stored.chain(session::flush).chain(() -> reconcile(session, task, change.definition()))
-                .chain(() -> eventTriggers.reconcile(session, task, change.definition()));
+                .chain(() -> eventTriggers.reconcile(session, task, change.definition()))
+                // run commands that came before the definition start now
+                .chain(() -> runs.startWaiting(task));
     }
 
     private Uni<Void> reconcile(org.hibernate.reactive.mutiny.Mutiny.Session session, KnownTask task, JsonNode definition) {

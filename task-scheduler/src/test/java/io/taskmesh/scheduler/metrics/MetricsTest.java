@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.taskmesh.events.EventJson;
+import io.taskmesh.events.RunCreateCommand;
 import io.taskmesh.events.TaskDefinitionChanged;
 import io.taskmesh.events.Topics;
 import io.taskmesh.testing.KafkaProbe;
@@ -79,5 +80,16 @@ class MetricsTest {
             // what the broker refused for good is counted from the start, so an alert can watch its increase
             assertThat(sample(metrics, "taskmesh_outbox_dead_total", "")).isNotNaN().isGreaterThanOrEqualTo(0);
         });
+    }
+
+    @Test
+    void aRunCommandGivenUpOnForWantOfItsTaskIsCounted() {
+        double before = sample(scrape(), "taskmesh_run_commands_given_up_total", "");
+        assertThat(before).as("registered from the start, so an alert can watch its increase").isNotNaN();
+        String task = "never-defined-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, task, UUID.randomUUID().toString(), RunCreateCommand.TYPE, null,
+                "{\"tenant\":\"acme\",\"task\":\"%s\"}".formatted(task));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(sample(scrape(), "taskmesh_run_commands_given_up_total", "")).isGreaterThan(before));
     }
 }

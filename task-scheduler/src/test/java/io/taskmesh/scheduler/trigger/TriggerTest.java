@@ -201,13 +201,18 @@ class TriggerTest {
                     io.taskmesh.events.RunCreateCommand.TYPE, null, command);
             KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
                     io.taskmesh.events.RunCreateCommand.TYPE, null, command);
-            // an unknown task is dead-lettered; it comes after the two on the same partition (same key)
+            // a task never defined: the command waits for its definition (3 s in tests), then is dead-lettered
+            String unknown = "no-such-task-" + taskId.substring(0, 8);
             KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
-                    io.taskmesh.events.RunCreateCommand.TYPE, null, "{\"tenant\":\"acme\",\"task\":\"no-such-task\"}");
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, "{\"tenant\":\"acme\",\"task\":\"%s\"}".formatted(unknown));
 
             probe.await(e -> !firstEvents(probe, name).isEmpty(), Duration.ofSeconds(30));
-            KafkaProbe.Event dead = probe.await(e -> e.topic().endsWith(".dlq") && name.equals(e.key()), Duration.ofSeconds(30));
-            assertThat(dead.headers().get("dead-letter-reason")).contains("no such task");
+            KafkaProbe.Event dead = probe.await(e -> e.topic().endsWith(".dlq") && unknown.equals(e.key()), Duration.ofSeconds(30));
+            assertThat(dead.headers().get("dead-letter-reason")).contains("no such task").contains("did not come within PT3S");
+            assertThat(dead.headers().get("dead-letter-topic")).isEqualTo(Topics.RUN_COMMANDS);
+            assertThat(dead.headers().get("ce_type")).isEqualTo(io.taskmesh.events.RunCreateCommand.TYPE);
+            assertThat(EventJson.readTree(dead.value()).get("task").asText()).as("the command as it came").isEqualTo(unknown);
+            assertThat(waiting(unknown)).as("given up: no longer waiting").isZero();
             // the outbox relays within ~50 ms: a second run from the retried command would be here by now
             assertThatThrownBy(() -> probe.await(e -> firstEvents(probe, name).size() > 1, Duration.ofSeconds(1)))
                     .isInstanceOf(AssertionError.class);
@@ -217,6 +222,43 @@ class TriggerTest {
             assertThat(started.getFirst().inputs().get("n").asInt()).isEqualTo(3);
             assertThat(started.getFirst().origin()).startsWith("event:");
         }
+    }
+
+    @Test
+    void aRunCommandThatComesBeforeItsTasksDefinitionStartsItsRunWhenTheDefinitionComes() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String name = "early-" + taskId.substring(0, 8);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.deadLetter(Topics.RUN_COMMANDS))) {
+            String command = "{\"tenant\":\"acme\",\"task\":\"%s\",\"inputs\":{\"n\":5},\"idempotencyKey\":\"%s\"}"
+                    .formatted(name, taskId);
+            // sent twice (a producer's retry), before the task's definition is out
+            KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, command);
+            KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, command);
+            for (int i = 0; i < 100 && waiting(name) == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(waiting(name)).as("one run's command waits for the task's definition").isEqualTo(1);
+            assertThat(firstEvents(probe, name)).isEmpty();
+
+            define(taskId, name, 1, "active", "[]");
+            probe.await(e -> !firstEvents(probe, name).isEmpty(), Duration.ofSeconds(30));
+            RunEvent started = firstEvents(probe, name).getFirst();
+            assertThat(started.status()).isEqualTo(RunStatus.QUEUED);
+            assertThat(started.inputs().get("n").asInt()).isEqualTo(5);
+            assertThat(started.origin()).startsWith("event:");
+            assertThat(waiting(name)).isZero();
+            // past the wait, neither a second run nor a dead letter
+            Thread.sleep(4_000);
+            assertThat(firstEvents(probe, name)).hasSize(1);
+            assertThat(probe.seen(e -> e.topic().endsWith(".dlq") && name.equals(e.key()))).isEmpty();
+        }
+    }
+
+    private long waiting(String task) {
+        return pool.preparedQuery("SELECT count(*) FROM task_scheduler.waiting_command WHERE task = $1")
+                .execute(Tuple.of(task)).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
     }
 
     @Test

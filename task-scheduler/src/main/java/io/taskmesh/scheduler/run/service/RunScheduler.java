@@ -23,6 +23,7 @@ import io.taskmesh.scheduler.graph.RunGraphs;
 import io.taskmesh.scheduler.graph.TaskSteps;
 import io.taskmesh.scheduler.run.ScheduledRun;
 import io.taskmesh.scheduler.run.ScheduledRunRepository;
+import io.taskmesh.scheduler.run.WaitingCommand;
 import io.taskmesh.scheduler.trigger.KnownTask;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -53,13 +54,15 @@ public class RunScheduler {
     private final ConcurrencySlots slots;
     private final RunMemory memory;
     private final TaskSteps taskSteps;
+    private final WaitingCommands waiting;
     private final Duration lease;
 
     public RunScheduler(ScheduledRunRepository runs, RunTransitions transitions, RunGraphs graphs, RunMetrics metrics,
-            ConcurrencySlots slots, RunMemory memory, TaskSteps taskSteps,
+            ConcurrencySlots slots, RunMemory memory, TaskSteps taskSteps, WaitingCommands waiting,
             @ConfigProperty(name = "taskmesh.supervision.lease", defaultValue = "PT60S") Duration lease) {
         this.memory = memory;
         this.taskSteps = taskSteps;
+        this.waiting = waiting;
         this.runs = runs;
         this.transitions = transitions;
         this.graphs = graphs;
@@ -71,27 +74,72 @@ public class RunScheduler {
     @WithTransaction
     @WithSpan("RunScheduler.accept")
     public Uni<Void> accept(RunCreateCommand command, String eventId) {
-        JsonNode inputs = command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs();
+        UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
         if (command.definition() != null && command.version() != null) {
+            JsonNode inputs = command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs();
             // from task-api: the run exists there already, with the version it pinned
-            UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
             return create(command.tenant(), command.task(), command.version(), command.definition(), inputs, runId, null,
                     null, command.session()).replaceWithVoid();
         }
         // from any other producer: the task's current version, as announced on the task-definitions topic
+        return knownTask(command.tenant(), command.task()).chain(task -> {
+            if (task == null) {
+                // perhaps defined a moment ago: its definition is on its way
+                return waiting.park(command, eventId, runId);
+            }
+            String refused = refusal(task);
+            if (refused != null) {
+                throw new MalformedEventException(refused);
+            }
+            return startCommanded(task, command, eventId, runId);
+        });
+    }
+
+    private static Uni<KnownTask> knownTask(String tenant, String name) {
         return Panache.getSession().chain(session -> session
                 .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
-                .setParameter("tenant", command.tenant()).setParameter("name", command.task()).getSingleResultOrNull())
-                .chain(task -> {
-                    if (task == null || !"active".equals(task.state)) {
-                        throw new MalformedEventException("run command for task '" + command.task() + "' of tenant '"
-                                + command.tenant() + "': " + (task == null ? "no such task" : "the task is " + task.state));
-                    }
-                    UUID runId = command.runId() != null ? UUID.fromString(command.runId()) : derivedId(command, eventId);
-                    return create(task.tenant, task.name, task.version, EventJson.readTree(task.definition), inputs, runId,
-                            "event:" + (command.requestedBy() == null ? eventId : command.requestedBy()), null,
-                            command.session()).replaceWithVoid();
-                });
+                .setParameter("tenant", tenant).setParameter("name", name).getSingleResultOrNull());
+    }
+
+    /** Why a run command for this task starts no run; null when it starts one. */
+    private static String refusal(KnownTask task) {
+        return "active".equals(task.state) ? null
+                : "run command for task '" + task.name + "' of tenant '" + task.tenant + "': the task is " + task.state;
+    }
+
+    private Uni<Void> startCommanded(KnownTask task, RunCreateCommand command, String eventId, UUID runId) {
+        return create(task.tenant, task.name, task.version, EventJson.readTree(task.definition),
+                command.inputs() == null ? JsonNodeFactory.instance.objectNode() : command.inputs(), runId,
+                "event:" + (command.requestedBy() == null ? eventId : command.requestedBy()), null, command.session())
+                .replaceWithVoid();
+    }
+
+    /**
+     * The run commands that waited for this task's definition, which has just come (in its transaction): each
+     * starts its run now, or goes to the dead-letter topic if the task came inactive.
+     */
+    public Uni<Void> startWaiting(KnownTask task) {
+        return waiting.takeFor(task.tenant, task.name).chain(taken -> OneAfterAnother.each(taken, command -> settle(command, task)));
+    }
+
+    /**
+     * The run commands whose task's definition came alongside the wait (in a transaction that could not see it),
+     * or whose wait is over; claimed, so once per replica set.
+     */
+    @WithTransaction
+    @WithSpan("RunScheduler.settleWaiting")
+    public Uni<Integer> settleWaiting(Instant now) {
+        return waiting.takeSettled(now).chain(taken -> OneAfterAnother.each(taken,
+                command -> knownTask(command.tenant, command.task).chain(task -> settle(command, task))).replaceWith(taken.size()));
+    }
+
+    private Uni<Void> settle(WaitingCommand command, KnownTask task) {
+        String refused = task == null ? "run command for task '" + command.task + "' of tenant '" + command.tenant
+                + "': no such task (its definition did not come within " + waiting.waitFor() + ")" : refusal(task);
+        if (refused != null) {
+            return waiting.deadLetter(command, refused);
+        }
+        return startCommanded(task, EventJson.read(command.command, RunCreateCommand.class), command.eventId, command.runId);
     }
 
     /** The same idempotency key (else the same CloudEvent id) names the same run: a redelivery creates nothing. */
