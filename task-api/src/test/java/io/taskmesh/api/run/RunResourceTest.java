@@ -88,6 +88,37 @@ class RunResourceTest {
     }
 
     @Test
+    void requestsWithTheSameIdempotencyKeyAtTheSameTimeAllGetTheOneRun() throws Exception {
+        // a client that retries a request it got no answer to, while the first is still being handled
+        for (int round = 0; round < 3; round++) {
+            String key = UUID.randomUUID().toString();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<io.restassured.response.Response>> sent = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+                for (int i = 0; i < 6; i++) {
+                    sent.add(pool.submit(() -> {
+                        go.await();
+                        return as("alice").contentType(ContentType.JSON).header("Idempotency-Key", key)
+                                .body("{\"inputs\":{\"x\":1}}").post("/api/v1/tasks/" + task + "/runs");
+                    }));
+                }
+                go.countDown();
+            }
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            int created = 0;
+            for (var answer : sent) {
+                io.restassured.response.Response response = answer.get();
+                assertThat(response.statusCode()).as(response.asString()).isEqualTo(202);
+                ids.add(response.path("id"));
+                created += response.header("Idempotent-Replayed") == null ? 1 : 0;
+            }
+            assertThat(ids.stream().distinct()).as("one run for one key").hasSize(1);
+            assertThat(created).as("answers that created the run (the others replayed it)").isEqualTo(1);
+        }
+        as("alice").get("/api/v1/tasks/" + task + "/runs").then().body("items.size()", equalTo(3));
+    }
+
+    @Test
     void anotherTenantsRunAnswers404AndAViewerCannotStartRuns() {
         String id = start("{\"x\":2}");
         as("bob").get("/api/v1/runs/" + id).then().statusCode(404).contentType("application/problem+json");

@@ -3,6 +3,7 @@ package io.taskmesh.api.run.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +32,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Accepts runs: checks the inputs against the task's parameters, stores the run and the command that
@@ -67,9 +69,34 @@ public class RunService {
     public record Started(Run run, boolean created) {
     }
 
-    @WithTransaction
+    /** The unique index of V1__tasks_and_runs.sql: one run per tenant and idempotency key. */
+    private static final String IDEMPOTENCY_INDEX = "run_idempotency";
+
+    /**
+     * Starts a run of the task's current version, or answers with the run its idempotency key started before. Two
+     * requests with one key at the same time (a client retrying a request whose answer it did not get) start one
+     * run: the one that commits second finds the key taken, and answers with the run of the other.
+     */
     @WithSpan("RunService.start")
     public Uni<Started> start(Caller caller, String taskName, JsonNode given, String idempotencyKey, String session) {
+        return Panache.withTransaction(() -> create(caller, taskName, given, idempotencyKey, session))
+                .onFailure(failure -> idempotencyKey != null && keyTaken(failure))
+                .recoverWithUni(() -> Panache.withSession(() -> runs.findByIdempotencyKey(caller.tenant(), idempotencyKey))
+                        .map(existing -> new Started(existing, false)));
+    }
+
+    /** Whether the failure is the unique index on the runs' idempotency keys refusing a second run for a key. */
+    private static boolean keyTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ConstraintViolationException violation && (IDEMPOTENCY_INDEX.equals(violation.getConstraintName())
+                    || String.valueOf(violation.getMessage()).contains('"' + IDEMPOTENCY_INDEX + '"'))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Uni<Started> create(Caller caller, String taskName, JsonNode given, String idempotencyKey, String session) {
         String tenant = caller.tenant();
         Uni<Run> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
                 : runs.findByIdempotencyKey(tenant, idempotencyKey);
