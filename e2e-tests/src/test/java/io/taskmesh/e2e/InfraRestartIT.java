@@ -111,9 +111,9 @@ class InfraRestartIT {
             List<String> missingCalls = accepted.keySet().stream().filter(ref -> !effects.calls.containsKey(ref)).toList();
             List<String> undelivered = accepted.values().stream().filter(run -> !webhooks.containsKey(run)).toList();
             long duplicated = webhooks.values().stream().filter(n -> n > 1).count();
-            System.out.printf("restarts: rate=%d/s sent=%d accepted=%d accept-p50/p99/max=%s refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
+            System.out.printf("restarts: rate=%d/s sent=%d accepted=%d accept-p50/p99/max=%s retried=%d refused=%d %s succeeded=%d lost=%d failed=%d side-effects=%d repeated=%d"
                     + " webhooks=%d undelivered=%d duplicated=%d restart-seconds=%s last-run-end-after-load=%.1fs%n",
-                    RATE, starter.sent(), accepted.size(), starter.answerTimes(), starter.refused.size(), starter.refusedBy(),
+                    RATE, starter.sent(), accepted.size(), starter.answerTimes(), starter.retried.get(), starter.refused.size(), starter.refusedBy(),
                     accepted.values().stream().filter(follower.succeededAt::containsKey).count(), lost.size(), failed.size(),
                     effects.total.get(), repeated.size(), hooks.received.size(), undelivered.size(), duplicated, downtime,
                     Math.max(0, lastEnd - loadEnd) / 1000.0);

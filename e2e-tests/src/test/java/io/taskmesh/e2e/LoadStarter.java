@@ -24,13 +24,22 @@ import org.awaitility.Awaitility;
 
 /**
  * Starts runs of a task through the API, each with its own {@code ref} input, round robin over the task-api
- * instances given; remembers ref → run id of each accepted run, and why the others were refused.
+ * instances given; remembers ref → run id of each accepted run, and why the others were refused. As a client
+ * behind a load balancer does, it sends a request again when its answer never came (the API died, or did not
+ * answer in time) to the next API, with the same {@code Idempotency-Key}: the run it asked for starts once,
+ * whether or not the first request was taken before its answer was lost. An answer, even an error, is final.
  */
 final class LoadStarter {
 
     private final String task;
     private final List<String> apis;
+    /** Attempts of one run's request at most. */
+    private static final int ATTEMPTS = 3;
+
     private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
+    /** Requests sent again, their answer lost. */
+    final AtomicInteger retried = new AtomicInteger();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
     private final String token = Tokens.of("alice");
@@ -95,22 +104,30 @@ final class LoadStarter {
     }
 
     CompletableFuture<Void> start(String ref) {
+        started.incrementAndGet();
+        return attempt(ref, 1);
+    }
+
+    private CompletableFuture<Void> attempt(String ref, int attempt) {
         String api = apis.get(Math.floorMod(next.getAndIncrement(), apis.size()));
         HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/api/v1/tasks/" + task + "/runs"))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Idempotency-Key", task + ":" + ref)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":{\"ref\":\"" + ref + "\"}}")).build();
         long sentAt = System.nanoTime();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
             if (response != null && response.statusCode() == 202) {
                 accepted.put(ref, EventJson.readTree(response.body()).path("id").asText());
                 answerMillis.computeIfAbsent(api, a -> new ConcurrentLinkedQueue<>()).add((System.nanoTime() - sentAt) / 1_000_000);
+            } else if (response == null && attempt < ATTEMPTS) {
+                retried.incrementAndGet();
+                return attempt(ref, attempt + 1);
             } else {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 refused.put(ref, response == null ? cause.toString() : response.statusCode() + " " + response.body());
             }
-            return null;
-        });
+            return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(done -> done);
     }
 
     /** How many runs were refused for each reason (its first 40 characters). */
@@ -121,7 +138,7 @@ final class LoadStarter {
 
     /** Runs started, accepted or not. */
     int sent() {
-        return next.get();
+        return started.get();
     }
 
     /** For each API, how long it took to accept a run: {@code port=p50/p99/max ms}. */
