@@ -96,6 +96,28 @@ class RunEndToEndIT {
     }
 
     @Test
+    void aRunCommandSentOnKafkaAsSoonAsTheApiDefinedItsTaskStartsItsRun() {
+        String task = "double-" + UUID.randomUUID().toString().substring(0, 8);
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Double a number","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},"resultSchema":{"type":"integer"},"steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}"""
+                .formatted(task))
+                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        // at once, before the task's definition has reached the scheduler
+        KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, task, UUID.randomUUID().toString(), "io.taskmesh.run.create.v1",
+                null, "{\"tenant\":\"acme\",\"task\":\"%s\",\"inputs\":{\"x\":4},\"idempotencyKey\":\"%s\"}"
+                        .formatted(task, task));
+
+        String runId = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                as("alice").get(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().statusCode(200)
+                        .extract().<String>path("items[0].id"), id -> id != null);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                as("alice").get(Platform.api() + "/api/v1/runs/" + runId).then().statusCode(200)
+                        .body("status", equalTo("SUCCEEDED")).body("result", equalTo(8))
+                        .body("requestedBy", org.hamcrest.Matchers.startsWith("event:")));
+        as("alice").get(Platform.api() + "/api/v1/tasks/" + task + "/runs").then().body("items.size()", equalTo(1));
+    }
+
+    @Test
     void inputsMissingARequiredParameterAreRefusedWith422() {
         String task = "double-" + UUID.randomUUID().toString().substring(0, 8);
         as("alice").contentType(ContentType.JSON).body("""
