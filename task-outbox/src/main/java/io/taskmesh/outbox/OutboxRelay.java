@@ -64,8 +64,8 @@ public class OutboxRelay {
               FOR UPDATE SKIP LOCKED))
             RETURNING id, topic, message_key, type, subject, payload, position, trace_parent, trace_state, headers""";
     private static final String SET_ASIDE = """
-            INSERT INTO %1$s.outbox_dead (id, topic, message_key, type, subject, payload, reason, failed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id) DO NOTHING""";
+            INSERT INTO %1$s.outbox_dead (id, topic, message_key, type, subject, payload, reason, headers, failed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) ON CONFLICT (id) DO NOTHING""";
 
     private final Pool pool;
     private final Vertx vertx;
@@ -251,7 +251,7 @@ public class OutboxRelay {
                                     row.getUUID("id"), row.getString("type"), row.getString("topic"), failure.toString());
                             return Tuple.tuple(java.util.Arrays.asList(row.getUUID("id"), row.getString("topic"),
                                     row.getString("message_key"), row.getString("type"), row.getString("subject"),
-                                    row.getString("payload"), failure.toString()));
+                                    row.getString("payload"), failure.toString(), row.getString("headers")));
                         }));
             }
             return Uni.join().all(sends).andFailFast().chain(outcomes -> {
