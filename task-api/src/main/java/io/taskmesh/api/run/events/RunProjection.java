@@ -99,7 +99,8 @@ public class RunProjection {
             if (event.details() != null) {
                 return details.record(run.id, event.attempt(), event.details().toString());
             }
-            if (event.status() != RunStatus.RUNNING) {
+            // feedback is given on an attempt (the first is 1): the first attempt has none to take
+            if (event.status() != RunStatus.RUNNING || event.attempt() <= 1) {
                 return Uni.createFrom().voidItem();
             }
             // an attempt that starts after feedback runs with it
