@@ -41,7 +41,8 @@ public class Run {
     @Column(nullable = false)
     public int attempt;
 
-    @Column(nullable = false, columnDefinition = "text")
+    /** Set once, when the run is created: left out of the updates of the row as the run's events come. */
+    @Column(nullable = false, updatable = false, columnDefinition = "text")
     public String inputs;
 
     @Column(columnDefinition = "text")

@@ -27,10 +27,16 @@ public class ScheduledRun {
     @Column(name = "task_version", nullable = false)
     public int taskVersion;
 
-    @Column(nullable = false, columnDefinition = "text")
+    /**
+     * Set once, when the run is created, and left out of the updates of the row at each of the run's steps: a
+     * definition of a few kilobytes is stored out of line, and sent again it was written again (WAL included)
+     * at every update.
+     */
+    @Column(nullable = false, updatable = false, columnDefinition = "text")
     public String definition;
 
-    @Column(nullable = false, columnDefinition = "text")
+    /** Set once, as {@link #definition}. */
+    @Column(nullable = false, updatable = false, columnDefinition = "text")
     public String inputs;
 
     @Enumerated(EnumType.STRING)
