@@ -48,8 +48,11 @@ public class Delivery {
     @Column(name = "last_error", columnDefinition = "text")
     public String lastError;
 
-    /** The webhook body, fixed when the event arrived, so every attempt sends the same bytes. */
-    @Column(nullable = false, columnDefinition = "text")
+    /**
+     * The webhook body, fixed when the event arrived, so every attempt sends the same bytes; written once (it may
+     * hold a large result), not again at each claim and outcome.
+     */
+    @Column(nullable = false, updatable = false, columnDefinition = "text")
     public String payload;
 
     @Column(name = "event_type", nullable = false)
