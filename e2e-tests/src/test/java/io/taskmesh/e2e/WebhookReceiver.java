@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 /** An HTTP endpoint on loopback that records every webhook it receives. */
 final class WebhookReceiver implements AutoCloseable {
@@ -18,6 +19,15 @@ final class WebhookReceiver implements AutoCloseable {
             List<String> ids = headers.get("Webhook-id");
             return ids == null || ids.isEmpty() ? null : ids.getFirst();
         }
+
+        /**
+         * When the sender signed it (its {@code webhook-timestamp}, whole seconds, in epoch milliseconds): when it
+         * was sent, whenever this receiver got round to it.
+         */
+        long signedAt() {
+            List<String> timestamps = headers.get("Webhook-timestamp");
+            return timestamps == null || timestamps.isEmpty() ? Long.MAX_VALUE : Long.parseLong(timestamps.getFirst()) * 1000;
+        }
     }
 
     private final HttpServer server;
@@ -25,6 +35,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // each webhook on its own thread: one dispatcher thread took them one by one, seconds late under load
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body, System.currentTimeMillis()));
