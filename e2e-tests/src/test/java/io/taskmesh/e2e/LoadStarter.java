@@ -31,11 +31,11 @@ import org.awaitility.Awaitility;
  */
 final class LoadStarter {
 
-    private final String task;
-    private final List<String> apis;
     /** Attempts of one run's request at most. */
     private static final int ATTEMPTS = 3;
 
+    private final String task;
+    private final List<String> apis;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
     /** Requests sent again, their answer lost. */

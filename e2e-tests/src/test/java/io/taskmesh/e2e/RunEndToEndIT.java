@@ -34,6 +34,14 @@ class RunEndToEndIT {
     }
 
 
+    /** A task that doubles its required integer input {@code x}, through the API. */
+    private static void defineDoubling(String task) {
+        as("alice").contentType(ContentType.JSON).body("""
+                {"name":"%s","objective":"Double a number","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},"resultSchema":{"type":"integer"},"steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}"""
+                .formatted(task))
+                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+    }
+
     @Test
     void aTransformRunEndsSucceededWithItsResultAndIsDeliveredAsASignedWebhook() throws Exception {
         String task = "double-" + UUID.randomUUID().toString().substring(0, 8);
@@ -47,10 +55,7 @@ class RunEndToEndIT {
             String subscriptionId = EventJson.readTree(subscription).get("id").asText();
             String secret = EventJson.readTree(subscription).get("secret").asText();
 
-            as("alice").contentType(ContentType.JSON).body("""
-                    {"name":"%s","objective":"Double a number","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},"resultSchema":{"type":"integer"},"steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}"""
-                    .formatted(task))
-                    .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+            defineDoubling(task);
 
             String runId = as("alice").contentType(ContentType.JSON).body("{\"inputs\":{\"x\":21}}")
                     .post(Platform.api() + "/api/v1/tasks/" + task + "/runs")
@@ -98,10 +103,7 @@ class RunEndToEndIT {
     @Test
     void aRunCommandSentOnKafkaAsSoonAsTheApiDefinedItsTaskStartsItsRun() {
         String task = "double-" + UUID.randomUUID().toString().substring(0, 8);
-        as("alice").contentType(ContentType.JSON).body("""
-                {"name":"%s","objective":"Double a number","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},"resultSchema":{"type":"integer"},"steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}"""
-                .formatted(task))
-                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        defineDoubling(task);
         // at once, before the task's definition has reached the scheduler
         KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, task, UUID.randomUUID().toString(), "io.taskmesh.run.create.v1",
                 null, "{\"tenant\":\"acme\",\"task\":\"%s\",\"inputs\":{\"x\":4},\"idempotencyKey\":\"%s\"}"
@@ -120,10 +122,7 @@ class RunEndToEndIT {
     @Test
     void inputsMissingARequiredParameterAreRefusedWith422() {
         String task = "double-" + UUID.randomUUID().toString().substring(0, 8);
-        as("alice").contentType(ContentType.JSON).body("""
-                {"name":"%s","objective":"Double a number","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]},"resultSchema":{"type":"integer"},"steps":[{"id":"calc","action":"transform","expression":"inputs.x * 2"}]}"""
-                .formatted(task))
-                .post(Platform.api() + "/api/v1/tasks").then().statusCode(201);
+        defineDoubling(task);
 
         as("alice").contentType(ContentType.JSON).body("{\"inputs\":{}}")
                 .post(Platform.api() + "/api/v1/tasks/" + task + "/runs")

@@ -3,7 +3,6 @@ package io.taskmesh.scheduler.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
 import io.taskmesh.events.RunRequest;
@@ -68,10 +67,7 @@ public class TaskSteps {
         ObjectNode inputs = wanted.path("inputs").isObject() ? (ObjectNode) wanted.get("inputs")
                 : JsonNodeFactory.instance.objectNode();
         return runs.findById(id).chain(existing -> existing != null ? Uni.createFrom().voidItem()
-                : Panache.getSession().chain(session -> session
-                        .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
-                        .setParameter("tenant", asking.tenant).setParameter("name", name).getSingleResultOrNull())
-                .chain(task -> {
+                : KnownTask.named(asking.tenant, name).chain(task -> {
                     JsonNode definition = task == null ? null : EventJson.readTree(task.definition);
                     JsonNode filled = task == null ? inputs : JsonSchemas.withDefaults(definition.get("parameters"), inputs);
                     String refusal = refusal(task, definition, name, filled);

@@ -27,7 +27,7 @@ public class WaitingCommand {
     @Column(name = "event_id", nullable = false)
     public String eventId;
 
-    /** The command's data, as it came. */
+    /** The command's data, as read. */
     @Column(nullable = false, columnDefinition = "text")
     public String command;
 

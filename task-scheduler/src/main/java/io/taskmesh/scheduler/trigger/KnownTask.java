@@ -1,5 +1,7 @@
 package io.taskmesh.scheduler.trigger;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -33,4 +35,11 @@ public class KnownTask {
 
     @Column(name = "changed_at", nullable = false)
     public Instant changedAt;
+
+    /** The tenant's task of that name, as last announced (null when none), in the current session. */
+    public static Uni<KnownTask> named(String tenant, String name) {
+        return Panache.getSession().chain(session -> session
+                .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
+                .setParameter("tenant", tenant).setParameter("name", name).getSingleResultOrNull());
+    }
 }

@@ -88,8 +88,7 @@ public class RunService {
     /** Whether the failure is the unique index on the runs' idempotency keys refusing a second run for a key. */
     private static boolean keyTaken(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConstraintViolationException violation && (IDEMPOTENCY_INDEX.equals(violation.getConstraintName())
-                    || String.valueOf(violation.getMessage()).contains('"' + IDEMPOTENCY_INDEX + '"'))) {
+            if (cause instanceof ConstraintViolationException violation && IDEMPOTENCY_INDEX.equals(violation.getConstraintName())) {
                 return true;
             }
         }

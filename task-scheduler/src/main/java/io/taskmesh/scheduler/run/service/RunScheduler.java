@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.taskmesh.events.EventJson;
@@ -82,12 +81,12 @@ public class RunScheduler {
                     null, command.session()).replaceWithVoid();
         }
         // from any other producer: the task's current version, as announced on the task-definitions topic
-        return knownTask(command.tenant(), command.task()).chain(task -> {
+        return KnownTask.named(command.tenant(), command.task()).chain(task -> {
             if (task == null) {
                 // perhaps defined a moment ago: its definition is on its way
                 return waiting.park(command, eventId, runId);
             }
-            String refused = refusal(task);
+            String refused = refusal(command.tenant(), command.task(), task);
             if (refused != null) {
                 throw new MalformedEventException(refused);
             }
@@ -95,16 +94,11 @@ public class RunScheduler {
         });
     }
 
-    private static Uni<KnownTask> knownTask(String tenant, String name) {
-        return Panache.getSession().chain(session -> session
-                .createSelectionQuery("from KnownTask where tenant = :tenant and name = :name", KnownTask.class)
-                .setParameter("tenant", tenant).setParameter("name", name).getSingleResultOrNull());
-    }
-
-    /** Why a run command for this task starts no run; null when it starts one. */
-    private static String refusal(KnownTask task) {
-        return "active".equals(task.state) ? null
-                : "run command for task '" + task.name + "' of tenant '" + task.tenant + "': the task is " + task.state;
+    /** Why a run command for the tenant's task {@code name} ({@code task}, null when unknown) starts no run; else null. */
+    private String refusal(String tenant, String name, KnownTask task) {
+        String why = task == null ? "no such task (its definition did not come within " + waiting.waitFor() + ")"
+                : "active".equals(task.state) ? null : "the task is " + task.state;
+        return why == null ? null : "run command for task '" + name + "' of tenant '" + tenant + "': " + why;
     }
 
     private Uni<Void> startCommanded(KnownTask task, RunCreateCommand command, String eventId, UUID runId) {
@@ -130,12 +124,11 @@ public class RunScheduler {
     @WithSpan("RunScheduler.settleWaiting")
     public Uni<Integer> settleWaiting(Instant now) {
         return waiting.takeSettled(now).chain(taken -> OneAfterAnother.each(taken,
-                command -> knownTask(command.tenant, command.task).chain(task -> settle(command, task))).replaceWith(taken.size()));
+                command -> KnownTask.named(command.tenant, command.task).chain(task -> settle(command, task))).replaceWith(taken.size()));
     }
 
     private Uni<Void> settle(WaitingCommand command, KnownTask task) {
-        String refused = task == null ? "run command for task '" + command.task + "' of tenant '" + command.tenant
-                + "': no such task (its definition did not come within " + waiting.waitFor() + ")" : refusal(task);
+        String refused = refusal(command.tenant, command.task, task);
         if (refused != null) {
             return waiting.deadLetter(command, refused);
         }

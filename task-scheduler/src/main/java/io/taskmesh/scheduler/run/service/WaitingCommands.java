@@ -93,7 +93,7 @@ public class WaitingCommands {
         });
     }
 
-    /** Sets the command aside on the run commands' dead-letter topic, as it came, saying why. */
+    /** Sets the command aside on the run commands' dead-letter topic, with its data, saying why. */
     public Uni<Void> deadLetter(WaitingCommand command, String reason) {
         LOG.warnf("run command %s given up, to the dead-letter topic: %s", command.eventId, reason);
         givenUp.increment();
