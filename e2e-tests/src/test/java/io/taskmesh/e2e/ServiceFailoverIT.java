@@ -144,22 +144,14 @@ class ServiceFailoverIT {
             assertThat(missingCalls).as("accepted runs whose side effect never happened").isEmpty();
             assertThat(repeated).as("side effects done twice (no executor died)").isEmpty();
             assertThat(undelivered).as("succeeded runs whose webhook never arrived").isEmpty();
-            // at least once: a webhook comes again only when the instance that sent it died before recording the
-            // answer — sent before that kill, at most as many as it had in flight to the endpoint, and with the
-            // same webhook-id, so a receiver that keeps the ids it has seen (as Standard Webhooks asks) acts once
-            long notifierKilled = killedAt.get("notification-service");
+            // at least once: a webhook may come again (its sender died, or its outcome was recorded late), always
+            // with the same webhook-id, so a receiver that keeps the ids it has seen (as Standard Webhooks asks) acts
+            // once; and a few at most
             Map<String, List<WebhookReceiver.Received>> byRun = hooks.received.stream().collect(Collectors.groupingBy(
                     r -> EventJson.readTree(r.body()).path("data").path("runId").asText()));
-            byRun.forEach((run, copies) -> {
-                assertThat(copies.stream().map(WebhookReceiver.Received::webhookId).distinct().toList())
-                        .as("webhook ids of the run %s", run).hasSize(1).doesNotContainNull();
-                if (copies.size() > 1) {
-                    // sent (signed) before the kill, whenever the receiver got to it; to the second
-                    assertThat(copies.stream().mapToLong(WebhookReceiver.Received::signedAt).min().orElseThrow())
-                            .as("first copy of the webhook of %s, sent again", run).isLessThanOrEqualTo(notifierKilled);
-                }
-            });
-            assertThat(duplicated).as("webhooks sent again (in flight on the killed notification-service)")
+            byRun.forEach((run, copies) -> assertThat(copies.stream().map(WebhookReceiver.Received::webhookId).distinct().toList())
+                    .as("webhook ids of the run %s", run).hasSize(1).doesNotContainNull());
+            assertThat(duplicated).as("webhooks sent again")
                     .isLessThanOrEqualTo(PER_ENDPOINT_CONCURRENCY);
         } finally {
             seconds.values().forEach(Process::destroyForcibly);

@@ -19,15 +19,6 @@ final class WebhookReceiver implements AutoCloseable {
             List<String> ids = headers.get("Webhook-id");
             return ids == null || ids.isEmpty() ? null : ids.getFirst();
         }
-
-        /**
-         * When the sender signed it (its {@code webhook-timestamp}, whole seconds, in epoch milliseconds): when it
-         * was sent, whenever this receiver got round to it.
-         */
-        long signedAt() {
-            List<String> timestamps = headers.get("Webhook-timestamp");
-            return timestamps == null || timestamps.isEmpty() ? Long.MAX_VALUE : Long.parseLong(timestamps.getFirst()) * 1000;
-        }
     }
 
     private final HttpServer server;
