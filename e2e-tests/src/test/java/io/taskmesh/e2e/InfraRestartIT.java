@@ -4,7 +4,6 @@ import static io.taskmesh.e2e.Platform.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.http.ContentType;
-import io.taskmesh.events.EventJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +35,8 @@ class InfraRestartIT {
     private static final int LOAD_SECONDS = 40;
     private static final Duration END_BOUND = Duration.ofSeconds(150);
     private static final Duration DELIVERY_BOUND = Duration.ofSeconds(120);
+    /** taskmesh.delivery.per-endpoint-concurrency: the sends the notification-service has in flight to one endpoint. */
+    private static final int PER_ENDPOINT_CONCURRENCY = 4;
 
     @BeforeAll
     static void startPlatform() throws Exception {
@@ -97,7 +98,7 @@ class InfraRestartIT {
             long deliveryDeadline = System.nanoTime() + DELIVERY_BOUND.toNanos();
             do {
                 webhooks.clear();
-                hooks.received.forEach(r -> webhooks.merge(EventJson.readTree(r.body()).path("data").path("runId").asText(), 1, Integer::sum));
+                hooks.received.forEach(r -> webhooks.merge(r.runId(), 1, Integer::sum));
                 if (accepted.values().stream().allMatch(webhooks::containsKey)) {
                     break;
                 }
@@ -123,6 +124,12 @@ class InfraRestartIT {
             assertThat(missingCalls).as("accepted runs whose side effect never happened").isEmpty();
             assertThat(repeated).as("side effects done twice").isEmpty();
             assertThat(undelivered).as("succeeded runs whose webhook never arrived").isEmpty();
+            // a webhook comes again only when its outcome could not be recorded (the database went down while it
+            // was in flight): at most as many as were in flight to the endpoint, under one webhook-id
+            hooks.byRun().forEach((run, copies) -> assertThat(copies.stream().map(WebhookReceiver.Received::webhookId).distinct().toList())
+                            .as("webhook ids of the run %s", run).hasSize(1).doesNotContainNull());
+            assertThat(duplicated).as("webhooks sent again (in flight when the database went down)")
+                    .isLessThanOrEqualTo(PER_ENDPOINT_CONCURRENCY);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.taskmesh.e2e;
 
 import com.sun.net.httpserver.HttpServer;
+import io.taskmesh.events.EventJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /** An HTTP endpoint on loopback that records every webhook it receives. */
 final class WebhookReceiver implements AutoCloseable {
@@ -18,6 +20,19 @@ final class WebhookReceiver implements AutoCloseable {
         String webhookId() {
             List<String> ids = headers.get("Webhook-id");
             return ids == null || ids.isEmpty() ? null : ids.getFirst();
+        }
+
+        /**
+         * When the sender signed it (its {@code webhook-timestamp}, whole seconds, in epoch milliseconds): when it
+         * was sent, whenever this receiver got round to it.
+         */
+        long signedAt() {
+            List<String> timestamps = headers.get("Webhook-timestamp");
+            return timestamps == null || timestamps.isEmpty() ? Long.MAX_VALUE : Long.parseLong(timestamps.getFirst()) * 1000;
+        }
+
+        String runId() {
+            return EventJson.readTree(body).path("data").path("runId").asText();
         }
     }
 
@@ -35,6 +50,11 @@ final class WebhookReceiver implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /** The webhooks received so far, by the run they are about. */
+    Map<String, List<Received>> byRun() {
+        return received.stream().collect(Collectors.groupingBy(Received::runId));
     }
 
     String url() {

@@ -120,41 +120,19 @@ public class DeliveryWorker {
         }
     }
 
-    /**
-     * The oldest due deliveries, at most as many per endpoint as may be in flight to it: a backlog at one
-     * endpoint (thousands of retries to one that refuses them) never fills the batch and starves the others.
-     */
-    private static final String DUE = """
-            SELECT * FROM {h-schema}delivery WHERE id IN (
-                SELECT id FROM (
-                    SELECT id, next_attempt_at,
-                           row_number() OVER (PARTITION BY endpoint ORDER BY next_attempt_at) AS place
-                    FROM {h-schema}delivery
-                    WHERE next_attempt_at <= :now AND NOT (endpoint = ANY(string_to_array(:busy, ',')))) ranked
-                WHERE place <= :perEndpoint ORDER BY next_attempt_at LIMIT :batch)
-            ORDER BY next_attempt_at
-            FOR UPDATE SKIP LOCKED""";
-
     private Uni<List<Claim>> claimDue() {
         Instant now = Instant.now();
-        // endpoints are host[:port]: no commas
-        String busy = String.join(",", limits.saturated());
-        return Panache.getSession().chain(session -> {
-            var due = session.createNativeQuery(DUE, Delivery.class).setParameter("now", now)
-                    .setParameter("busy", busy).setParameter("perEndpoint", limits.perEndpoint())
-                    .setParameter("batch", batch);
-            return due.getResultList()
-                    .chain(deliveries -> {
-                        if (deliveries.isEmpty()) {
-                            return Uni.createFrom().item(List.<Claim>of());
-                        }
-                        Set<UUID> ids = deliveries.stream().map(d -> d.subscriptionId).collect(Collectors.toSet());
-                        return session.createSelectionQuery("from Subscription where id in :ids", Subscription.class)
-                                .setParameter("ids", ids).getResultList()
-                                .map(found -> claim(deliveries,
-                                        found.stream().collect(Collectors.toMap(s -> s.id, Function.identity())), now));
-                    });
-        });
+        return Panache.getSession().chain(session -> deliveries.claimDue(now, limits.saturated(), limits.perEndpoint(), batch)
+                .chain(due -> {
+                    if (due.isEmpty()) {
+                        return Uni.createFrom().item(List.<Claim>of());
+                    }
+                    Set<UUID> ids = due.stream().map(d -> d.subscriptionId).collect(Collectors.toSet());
+                    return session.createSelectionQuery("from Subscription where id in :ids", Subscription.class)
+                            .setParameter("ids", ids).getResultList()
+                            .map(found -> claim(due,
+                                    found.stream().collect(Collectors.toMap(s -> s.id, Function.identity())), now));
+                }));
     }
 
     private List<Claim> claim(List<Delivery> due, Map<UUID, Subscription> subscriptions, Instant now) {
