@@ -81,8 +81,8 @@ class DeliveryClaimTest {
         } finally {
             inTransaction(() -> deliveries.delete("subscriptionId", subscription));
         }
-        assertThat(claimed.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
-                .as("deliveries claimed more than once").isEmpty();
+        List<UUID> twice = claimed.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        assertThat(twice).as("deliveries claimed more than once (%d of %d)", twice.size(), DELIVERIES).isEmpty();
         assertThat(claimed).as("deliveries claimed").hasSize(DELIVERIES);
     }
 
