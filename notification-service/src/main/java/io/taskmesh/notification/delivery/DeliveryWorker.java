@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
  * soon as one of them ends (and at the latest at the next tick). A failure is retried with exponential backoff and jitter; after {@code max-attempts} the
  * delivery is DEAD, visible in the API and retried by hand. If the instance dies mid-send, the lease runs
  * out and the delivery is sent again, with the same {@code webhook-id}: at least once, and a second time only
- * for the sends in flight on an instance that died.
+ * for the sends in flight on an instance that died or whose outcome could not be recorded.
  */
 @ApplicationScoped
 public class DeliveryWorker {
