@@ -40,6 +40,17 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
         return find("id = ?1 and tenant = ?2", id, tenant).firstResult();
     }
 
+    /**
+     * Holds the tenant's idempotency key until the caller's transaction ends: requests with one key look for its
+     * run and start it one after the other, so the second finds the first's run instead of having its insert
+     * refused (a constraint violation, which the driver and Hibernate log as errors).
+     */
+    public Uni<Void> lockIdempotencyKey(String tenant, String key) {
+        return getSession().chain(session -> session
+                .createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(:key, 0))", Integer.class)
+                .setParameter("key", "run-idempotency/" + tenant + "/" + key).getSingleResult()).replaceWithVoid();
+    }
+
     public Uni<Run> findByIdempotencyKey(String tenant, String key) {
         return find("tenant = ?1 and idempotencyKey = ?2", tenant, key).firstResult();
     }

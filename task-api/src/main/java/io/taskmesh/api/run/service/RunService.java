@@ -75,7 +75,9 @@ public class RunService {
     /**
      * Starts a run of the task's current version, or answers with the run its idempotency key started before. Two
      * requests with one key at the same time (a client retrying a request whose answer it did not get) start one
-     * run: the one that commits second finds the key taken, and answers with the run of the other.
+     * run: they take the key one after the other, and the second finds the run of the first. Should the key be
+     * taken all the same (by a writer that did not wait its turn), the unique index refuses the second run and
+     * the request answers with the first.
      */
     @WithSpan("RunService.start")
     public Uni<Started> start(Caller caller, String taskName, JsonNode given, String idempotencyKey, String session) {
@@ -98,7 +100,7 @@ public class RunService {
     private Uni<Started> create(Caller caller, String taskName, JsonNode given, String idempotencyKey, String session) {
         String tenant = caller.tenant();
         Uni<Run> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
-                : runs.findByIdempotencyKey(tenant, idempotencyKey);
+                : runs.lockIdempotencyKey(tenant, idempotencyKey).chain(() -> runs.findByIdempotencyKey(tenant, idempotencyKey));
         return previous.chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().item(new Started(existing, false));
