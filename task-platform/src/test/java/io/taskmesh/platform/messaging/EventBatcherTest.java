@@ -160,4 +160,33 @@ class EventBatcherTest {
         assertThat(alone).containsExactly("e2", "bad-3", "e4");
         assertThat(calls).hasValue(2);
     }
+
+    private static EventBatcher.Batched<String> ofRun(String runId, String data) {
+        IncomingEvent event = new IncomingEvent("event-" + data, "io.taskmesh.run.running.v1", "urn:test", runId, data);
+        return new EventBatcher.Batched<>(Message.of(data), event, data);
+    }
+
+    @Test
+    void aBatchHandledRunByRunTakesTheRunsInTheOrderOfTheirIdsAndEachRunsEventsInTheirs() {
+        List<EventBatcher.Batched<String>> batch = List.of(ofRun("c", "c1"), ofRun("a", "a1"), ofRun("c", "c2"),
+                ofRun("b", "b1"), ofRun("a", "a2"), ofRun("c", "c3"));
+        List<String> handled = new ArrayList<>();
+        EventBatcher.eachByRun(batch, item -> {
+            handled.add(item.data());
+            return Uni.createFrom().voidItem();
+        }).await().atMost(Duration.ofSeconds(5));
+        // two batches that lock runs a, b and c take them in one order: neither waits for the other in a circle
+        assertThat(handled).containsExactly("a1", "a2", "b1", "c1", "c2", "c3");
+    }
+
+    @Test
+    void aBatchWithAnEventOfNoRunIsHandledAsItCame() {
+        List<EventBatcher.Batched<String>> batch = List.of(ofRun("c", "c1"), ofRun(null, "task"), ofRun("a", "a1"));
+        List<String> handled = new ArrayList<>();
+        EventBatcher.eachByRun(batch, item -> {
+            handled.add(item.data());
+            return Uni.createFrom().voidItem();
+        }).await().atMost(Duration.ofSeconds(5));
+        assertThat(handled).containsExactly("c1", "task", "a1");
+    }
 }

@@ -35,22 +35,29 @@ public class RunCommandsConsumer {
         this.scheduler = scheduler;
         this.service = service;
         // a command's data is read as its type says, in the transaction
-        this.commands = batcher(Function.identity(), this::command, maxBatch);
+        this.commands = batcher(Function.identity(), this::command, maxBatch, false);
         // the scheduler's own steps short of an end are not even read
         this.events = batcher(event -> ownStep(event) ? null : event.data(RunEvent.class),
-                event -> event == null ? Uni.createFrom().voidItem() : scheduler.observe(event), maxBatch);
+                event -> event == null ? Uni.createFrom().voidItem() : scheduler.observe(event), maxBatch, true);
         this.heartbeats = batcher(event -> {
             if (!RunHeartbeat.TYPE.equals(event.type())) {
                 throw new MalformedEventException("unsupported run control type " + event.type());
             }
             return event.data(RunHeartbeat.class);
-        }, scheduler::heartbeat, maxBatch);
+        }, scheduler::heartbeat, maxBatch, true);
     }
 
-    /** The events of a batch one after the other, in one transaction; one event alone, in its own. */
-    private static <T> EventBatcher<T> batcher(Function<IncomingEvent, T> parse, Function<T, Uni<Void>> each, int maxBatch) {
+    /**
+     * The events of a batch one after the other, in one transaction; one event alone, in its own. Commands are taken
+     * in the order they came (the first asked for is the first to take a free concurrency slot); run events and
+     * heartbeats run by run in the order of their ids, since each locks its run: those two consumers, and the
+     * replicas, then lock runs in one order and never wait on each other in a circle.
+     */
+    private static <T> EventBatcher<T> batcher(Function<IncomingEvent, T> parse, Function<T, Uni<Void>> each, int maxBatch,
+            boolean byRun) {
         return new EventBatcher<>(parse,
-                batch -> Panache.withTransaction(() -> EventBatcher.eachInOrder(batch, item -> each.apply(item.data()))),
+                batch -> Panache.withTransaction(() -> byRun ? EventBatcher.eachByRun(batch, item -> each.apply(item.data()))
+                        : EventBatcher.eachInOrder(batch, item -> each.apply(item.data()))),
                 item -> Panache.withTransaction(() -> each.apply(item.data())), maxBatch);
     }
 
