@@ -256,6 +256,26 @@ class TriggerTest {
         }
     }
 
+    @Test
+    void aRunCommandWhoseTaskComesInactiveIsSetAsideSayingSo() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        String name = "paused-" + taskId.substring(0, 8);
+        try (KafkaProbe probe = KafkaProbe.watch(Topics.RUN_EVENTS, Topics.deadLetter(Topics.RUN_COMMANDS))) {
+            KafkaProbe.publishCloudEvent(Topics.RUN_COMMANDS, name, UUID.randomUUID().toString(),
+                    io.taskmesh.events.RunCreateCommand.TYPE, null, "{\"tenant\":\"acme\",\"task\":\"%s\"}".formatted(name));
+            for (int i = 0; i < 100 && waiting(name) == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(waiting(name)).as("the command waits for the task's definition").isEqualTo(1);
+
+            define(taskId, name, 1, "inactive", "[]");
+            KafkaProbe.Event dead = probe.await(e -> e.topic().endsWith(".dlq") && name.equals(e.key()), Duration.ofSeconds(30));
+            assertThat(dead.headers().get("dead-letter-reason")).contains("the task is inactive");
+            assertThat(waiting(name)).isZero();
+            assertThat(firstEvents(probe, name)).isEmpty();
+        }
+    }
+
     private long waiting(String task) {
         return pool.preparedQuery("SELECT count(*) FROM task_scheduler.waiting_command WHERE task = $1")
                 .execute(Tuple.of(task)).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);

@@ -110,29 +110,43 @@ public class RunScheduler {
 
     /**
      * The run commands that waited for this task's definition, which has just come (in its transaction): each
-     * starts its run now, or goes to the dead-letter topic if the task came inactive.
+     * starts its run now. Should the task have come inactive, they stay for {@link #settleWaiting}, which sets
+     * them aside within a second, and counts them once they are.
      */
     public Uni<Void> startWaiting(KnownTask task) {
-        return waiting.takeFor(task.tenant, task.name).chain(taken -> OneAfterAnother.each(taken, command -> settle(command, task)));
+        if (!"active".equals(task.state)) {
+            return Uni.createFrom().voidItem();
+        }
+        return waiting.takeFor(task.tenant, task.name).chain(taken -> OneAfterAnother.each(taken, command -> settle(command, task)
+                .replaceWithVoid()));
     }
 
     /**
      * The run commands whose task's definition came alongside the wait (in a transaction that could not see it),
      * or whose wait is over; claimed, so once per replica set.
+     *
+     * @return how many went to the dead-letter topic (their task did not come, or came inactive): counted by the
+     *         caller once this transaction committed, so that a rolled back one, taken again, is counted once
      */
     @WithTransaction
     @WithSpan("RunScheduler.settleWaiting")
     public Uni<Integer> settleWaiting(Instant now) {
-        return waiting.takeSettled(now).chain(taken -> OneAfterAnother.each(taken,
-                command -> KnownTask.named(command.tenant, command.task).chain(task -> settle(command, task))).replaceWith(taken.size()));
+        return waiting.takeSettled(now).chain(taken -> {
+            int[] givenUp = {0};
+            return OneAfterAnother.each(taken, command -> KnownTask.named(command.tenant, command.task)
+                    .chain(task -> settle(command, task)).invoke(started -> givenUp[0] += started ? 0 : 1).replaceWithVoid())
+                    .map(done -> givenUp[0]);
+        });
     }
 
-    private Uni<Void> settle(WaitingCommand command, KnownTask task) {
+    /** Starts the waiting command's run (true), or sets the command aside on the dead-letter topic (false). */
+    private Uni<Boolean> settle(WaitingCommand command, KnownTask task) {
         String refused = refusal(command.tenant, command.task, task);
         if (refused != null) {
-            return waiting.deadLetter(command, refused);
+            return waiting.deadLetter(command, refused).replaceWith(false);
         }
-        return startCommanded(task, EventJson.read(command.command, RunCreateCommand.class), command.eventId, command.runId);
+        return startCommanded(task, EventJson.read(command.command, RunCreateCommand.class), command.eventId, command.runId)
+                .replaceWith(true);
     }
 
     /** The same idempotency key (else the same CloudEvent id) names the same run: a redelivery creates nothing. */

@@ -18,10 +18,12 @@ public class RunSupervisor {
 
     private final RunScheduler scheduler;
     private final ConcurrencySlots slots;
+    private final WaitingCommands waiting;
 
-    public RunSupervisor(RunScheduler scheduler, ConcurrencySlots slots) {
+    public RunSupervisor(RunScheduler scheduler, ConcurrencySlots slots, WaitingCommands waiting) {
         this.scheduler = scheduler;
         this.slots = slots;
+        this.waiting = waiting;
     }
 
     @Scheduled(every = "${taskmesh.supervision.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -29,6 +31,6 @@ public class RunSupervisor {
     Uni<Void> supervise() {
         Instant now = Instant.now();
         return scheduler.retryDue(now).chain(() -> scheduler.expire(now)).chain(() -> scheduler.expireLeases(now))
-                .chain(slots::admitWaiting).chain(() -> scheduler.settleWaiting(now)).replaceWithVoid();
+                .chain(slots::admitWaiting).chain(() -> scheduler.settleWaiting(now)).invoke(waiting::givenUp).replaceWithVoid();
     }
 }

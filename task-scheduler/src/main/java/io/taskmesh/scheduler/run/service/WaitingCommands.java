@@ -93,10 +93,14 @@ public class WaitingCommands {
         });
     }
 
+    /** Counts commands set aside on the dead-letter topic, once the transaction that did so committed. */
+    public void givenUp(int commands) {
+        givenUp.increment(commands);
+    }
+
     /** Sets the command aside on the run commands' dead-letter topic, with its data, saying why. */
     public Uni<Void> deadLetter(WaitingCommand command, String reason) {
         LOG.warnf("run command %s given up, to the dead-letter topic: %s", command.eventId, reason);
-        givenUp.increment();
         return outbox.add(Topics.deadLetter(Topics.RUN_COMMANDS), command.task, RunCreateCommand.TYPE, null,
                 command.command, Map.of("dead-letter-reason", reason, "dead-letter-topic", Topics.RUN_COMMANDS))
                 .replaceWithVoid();
