@@ -126,8 +126,9 @@ class InfraRestartIT {
             assertThat(undelivered).as("succeeded runs whose webhook never arrived").isEmpty();
             // a webhook comes again only when its outcome could not be recorded (the database went down while it
             // was in flight): at most as many as were in flight to the endpoint, under one webhook-id
-            hooks.byRun().forEach((run, copies) -> assertThat(copies.stream().map(WebhookReceiver.Received::webhookId).distinct().toList())
-                            .as("webhook ids of the run %s", run).hasSize(1).doesNotContainNull());
+            hooks.byRun().forEach((run, copies) -> assertThat(
+                    copies.stream().map(WebhookReceiver.Received::webhookId).distinct().toList())
+                    .as("webhook ids of the run %s", run).hasSize(1).doesNotContainNull());
             assertThat(duplicated).as("webhooks sent again (in flight when the database went down)")
                     .isLessThanOrEqualTo(PER_ENDPOINT_CONCURRENCY);
         }

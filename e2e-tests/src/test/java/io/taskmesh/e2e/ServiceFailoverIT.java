@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * both APIs, each run calling a counting HTTP receiver once and notifying a webhook when it succeeds; then a
  * scheduler, an API and a notification-service are killed with SIGKILL, one after the other, while the load
  * goes on. Every accepted run still succeeds, none is lost, no side effect happens twice, and every run's
- * webhook arrives, under one webhook-id (sent again only if it was in flight on the killed notification-service, signed before
- * the kill).
+ * webhook arrives, under one webhook-id (sent again only if it was in flight on the killed notification-service,
+ * signed before the kill).
  * Prints one {@code faults:} line with the figures.
  */
 class ServiceFailoverIT {

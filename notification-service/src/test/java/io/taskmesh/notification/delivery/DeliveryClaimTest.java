@@ -48,8 +48,8 @@ class DeliveryClaimTest {
         // due a day from now, so this service's own worker leaves them alone; the claimers below look from then
         Instant dueAt = Instant.now().plus(Duration.ofDays(1));
         Instant then = dueAt.plusSeconds(60);
-        List<Delivery> rows = IntStream.range(0, DELIVERIES).mapToObj(i -> due(subscription, "claims-" + (i % ENDPOINTS), dueAt.plusMillis(i % 7)))
-                .toList();
+        List<Delivery> rows = IntStream.range(0, DELIVERIES)
+                .mapToObj(i -> due(subscription, "claims-" + (i % ENDPOINTS), dueAt.plusMillis(i % 7))).toList();
         inTransaction(() -> deliveries.persist(rows));
 
         Map<UUID, Integer> claimed = new ConcurrentHashMap<>();

@@ -117,8 +117,8 @@ public class RunScheduler {
         if (!"active".equals(task.state)) {
             return Uni.createFrom().voidItem();
         }
-        return waiting.takeFor(task.tenant, task.name).chain(taken -> OneAfterAnother.each(taken, command -> settle(command, task)
-                .replaceWithVoid()));
+        return waiting.takeFor(task.tenant, task.name)
+                .chain(taken -> OneAfterAnother.each(taken, command -> settle(command, task).replaceWithVoid()));
     }
 
     /**
