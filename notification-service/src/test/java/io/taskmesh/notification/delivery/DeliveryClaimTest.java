@@ -86,13 +86,11 @@ class DeliveryClaimTest {
         assertThat(claimed).as("deliveries claimed").hasSize(DELIVERIES);
     }
 
-    private static <T> T inTransaction(Supplier<Uni<T>> work) throws Exception {
+    private static <T> T inTransaction(Supplier<Uni<T>> work) {
         try {
             return VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work));
-        } catch (Exception | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw new IllegalStateException("a transaction of the test failed", t);
         }
     }
 

@@ -114,7 +114,7 @@ public class RunScheduler {
      * them aside within a second, and counts them once they are.
      */
     public Uni<Void> startWaiting(KnownTask task) {
-        if (!"active".equals(task.state)) {
+        if (refusal(task.tenant, task.name, task) != null) {
             return Uni.createFrom().voidItem();
         }
         return waiting.takeFor(task.tenant, task.name)
