@@ -49,7 +49,8 @@ record Options(
               schedules   --schedules cron schedules firing once a minute each, for --minutes minutes:
                           fire lag p50/p99 (to the run stored, to its QUEUED event) and the scheduler's CPU
               deliveries  --events run events to one webhook subscription, at --delivery-rate then as fast as
-                          they go: deliveries/s and event-to-delivery latency
+                          they go, after --warmup seconds at --delivery-rate: deliveries/s and
+                          event-to-delivery latency
               all         limits, throughput, peer and latency, in that order
 
             flags (defaults in brackets):
