@@ -34,7 +34,10 @@ record Options(
     static final List<String> SCENARIOS = List.of("limits", "throughput", "peer", "latency", "list", "graph", "schedules", "deliveries", "all");
 
     static final String USAGE = """
-            usage: bin/taskmesh bench <limits|throughput|peer|latency|list|graph|schedules|deliveries|all> [flags]
+            usage: bin/taskmesh bench [limits|throughput|peer|latency|list|graph|schedules|deliveries|all] [flags]
+
+              with no scenario: every one in turn (all, graph, list, schedules, deliveries), each on the
+              components it measures, the flags given to each
 
               limits      what this machine can do at most: PostgreSQL commits/s (one small insert per
                           transaction, JDBC) and Kafka records/s produced with acks=all
