@@ -37,9 +37,9 @@ import org.jboss.logging.Logger;
  * runs as soon as this instance has stored deliveries, when a send ends (at most {@code per-endpoint-concurrency}
  * sends are in flight per endpoint, so the rest of its queue waits for one of them), and at each tick, which
  * finds retries come due and what other replicas left. A failure is retried with exponential backoff and jitter;
- * after {@code max-attempts} the delivery is DEAD, visible in the API and retried by hand. If the instance dies mid-send, the lease runs
- * out and the delivery is sent again, with the same {@code webhook-id}: at least once, and a second time only
- * for the sends in flight on an instance that died or whose outcome could not be recorded.
+ * after {@code max-attempts} the delivery is DEAD, visible in the API and retried by hand. If the instance dies
+ * mid-send, the lease runs out and the delivery is sent again, with the same {@code webhook-id}: at least once,
+ * and a second time only for the sends in flight on an instance that died or whose outcome could not be recorded.
  */
 @ApplicationScoped
 public class DeliveryWorker {

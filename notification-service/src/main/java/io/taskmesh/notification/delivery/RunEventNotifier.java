@@ -114,7 +114,8 @@ public class RunEventNotifier {
      * Queues the event for the subscriptions it matches, answering how many deliveries it queued; {@code candidates}
      * keeps each task's look-up of a batch.
      */
-    private Uni<Integer> deliver(IncomingEvent incoming, RunEvent event, String body, Map<String, List<Subscription>> candidates) {
+    private Uni<Integer> deliver(IncomingEvent incoming, RunEvent event, String body,
+            Map<String, List<Subscription>> candidates) {
         String status = event.status().name();
         return matching(event.tenant(), event.task(),
                 (s, task) -> s.statusSet().contains(status)
