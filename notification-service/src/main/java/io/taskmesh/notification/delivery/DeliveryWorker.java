@@ -31,15 +31,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Sends due deliveries. A claim takes them in a short transaction ({@code FOR UPDATE SKIP LOCKED}, so
+ * Sends due deliveries. Each tick claims them in a short transaction ({@code FOR UPDATE SKIP LOCKED}, so
  * replicas share the work) by leasing them a while ahead, then sends outside it and records each outcome in
- * a transaction of its own when it comes: a slow endpoint holds neither the claim nor anyone else's sends. A claim
- * runs as soon as this instance has stored deliveries, when a send ends (at most {@code per-endpoint-concurrency}
- * sends are in flight per endpoint, so the rest of its queue waits for one of them), and at each tick, which
- * finds retries come due and what other replicas left. A failure is retried with exponential backoff and jitter;
- * after {@code max-attempts} the delivery is DEAD, visible in the API and retried by hand. If the instance dies
- * mid-send, the lease runs out and the delivery is sent again, with the same {@code webhook-id}: at least once,
- * and a second time only for the sends in flight on an instance that died or whose outcome could not be recorded.
+ * a transaction of its own when it comes: a slow endpoint holds neither the tick nor anyone else's sends. At
+ * most {@code per-endpoint-concurrency} sends are in flight per endpoint; the rest of its queue is claimed as
+ * soon as one of them ends (and at the latest at the next tick). A failure is retried with exponential backoff and jitter; after {@code max-attempts} the
+ * delivery is DEAD, visible in the API and retried by hand. If the instance dies mid-send, the lease runs
+ * out and the delivery is sent again, with the same {@code webhook-id}: at least once, and a second time only
+ * for the sends in flight on an instance that died or whose outcome could not be recorded.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -96,11 +95,11 @@ public class DeliveryWorker {
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
 
     /**
-     * Deliveries were queued, or a send ended so its endpoint has room: claim what is due now rather than at the next
-     * tick, so a delivery leaves as soon as it is stored and an endpoint's queue drains as fast as it answers (within
-     * its concurrency). Claims asked for while one runs are folded into one more after it.
+     * A send ended, so its endpoint has room: claim what is due now rather than at the next tick, so an endpoint's
+     * queue drains as fast as it answers (within its concurrency) instead of a few deliveries a second. Claims
+     * asked for while one runs are folded into one more after it.
      */
-    public void wake() {
+    private void wake() {
         if (!claiming.compareAndSet(false, true)) {
             wakeAgain.set(true);
             return;

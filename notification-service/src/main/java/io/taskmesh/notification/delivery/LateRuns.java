@@ -123,7 +123,6 @@ public class LateRuns {
         data.put("nextFireTime", watch.lateAt.toString());
         data.put("link", apiBaseUrl + "/api/v1/runs/" + watch.runId);
         return notifier.matching(watch.tenant, watch.task, (s, task) -> s.statusSet().contains(NewSubscription.RUN_LATE))
-                .chain(matching -> notifier.queueAll(matching, eventId, RUN_LATE_TYPE, watch.runId, body.toString()))
-                .replaceWithVoid();
+                .chain(matching -> notifier.queueAll(matching, eventId, RUN_LATE_TYPE, watch.runId, body.toString()));
     }
 }

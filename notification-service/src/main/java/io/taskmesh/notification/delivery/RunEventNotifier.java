@@ -25,7 +25,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -46,10 +45,9 @@ public class RunEventNotifier {
     private final LateRuns lateRuns;
     private final String apiBaseUrl;
     private final EventBatcher<RunEvent> batcher;
-    private final DeliveryWorker worker;
 
     public RunEventNotifier(SubscriptionRepository subscriptions, DeliveryRepository deliveries, RunEventLog log,
-            TaskProfiles profiles, LateRuns lateRuns, DeliveryWorker worker,
+            TaskProfiles profiles, LateRuns lateRuns,
             @ConfigProperty(name = "taskmesh.api.base-url", defaultValue = "http://127.0.0.1:8080") String apiBaseUrl,
             @ConfigProperty(name = "taskmesh.run-events.max-batch", defaultValue = "100") int maxBatch) {
         this.batcher = new EventBatcher<>(incoming -> incoming.data(RunEvent.class), this::notifyAll,
@@ -60,7 +58,6 @@ public class RunEventNotifier {
         this.profiles = profiles;
         this.lateRuns = lateRuns;
         this.apiBaseUrl = apiBaseUrl;
-        this.worker = worker;
     }
 
     @Incoming("run-events")
@@ -68,10 +65,7 @@ public class RunEventNotifier {
         return batcher.accept(message);
     }
 
-    /**
-     * A batch of run events: appended to the log together, then matched and queued in one transaction; once it has
-     * committed, this instance claims what it queued at once rather than at the worker's next tick.
-     */
+    /** A batch of run events: appended to the log together, then matched and queued in one transaction. */
     private Uni<Void> notifyAll(List<Batched<RunEvent>> batch) {
         Map<Batched<RunEvent>, String> bodies = new IdentityHashMap<>();
         List<RunEventLog.Appended> appended = new ArrayList<>();
@@ -81,12 +75,10 @@ public class RunEventNotifier {
             appended.add(new RunEventLog.Appended(b.event().id(), b.data().tenant(), b.data().task(),
                     b.data().status().name(), b.event().type(), body, b.data().at()));
         }
-        AtomicInteger queued = new AtomicInteger();
         return log.appendAll(appended).chain(() -> Panache.withTransaction(() -> {
             Map<String, List<Subscription>> candidates = new HashMap<>();
-            return EventBatcher.eachInOrder(batch, b -> deliver(b.event(), b.data(), bodies.get(b), candidates)
-                    .invoke(queued::addAndGet).replaceWithVoid());
-        })).invoke(() -> wakeIfQueued(queued.get()));
+            return EventBatcher.eachInOrder(batch, b -> deliver(b.event(), b.data(), bodies.get(b), candidates));
+        }));
     }
 
     /** What a run's {@code notify} step sends: to the subscriptions to NOTIFY (of the step's channel, if it names one). */
@@ -99,30 +91,19 @@ public class RunEventNotifier {
                     (s, task) -> s.statusSet().contains(NewSubscription.NOTIFY)
                             && (notification.channel() == null || notification.channel().equals(s.channel)))
                     .chain(matching -> queueAll(matching, incoming.id(), incoming.type(),
-                            UUID.fromString(notification.runId()), body)))
-                    .invoke(this::wakeIfQueued).replaceWithVoid();
+                            UUID.fromString(notification.runId()), body)));
         });
     }
 
-    private void wakeIfQueued(int queued) {
-        if (queued > 0) {
-            worker.wake();
-        }
-    }
-
-    /**
-     * Queues the event for the subscriptions it matches, answering how many deliveries it queued; {@code candidates}
-     * keeps each task's look-up of a batch.
-     */
-    private Uni<Integer> deliver(IncomingEvent incoming, RunEvent event, String body,
-            Map<String, List<Subscription>> candidates) {
+    /** Queues the event for the subscriptions it matches; {@code candidates} keeps each task's look-up of a batch. */
+    private Uni<Void> deliver(IncomingEvent incoming, RunEvent event, String body, Map<String, List<Subscription>> candidates) {
         String status = event.status().name();
         return matching(event.tenant(), event.task(),
                 (s, task) -> s.statusSet().contains(status)
                         || (s.statusSet().contains(NewSubscription.DELIVERABLE) && task != null && task.delivers(status)),
                 candidates)
                 .chain(matching -> queueAll(matching, incoming.id(), incoming.type(), UUID.fromString(event.runId()), body))
-                .call(() -> LateRuns.concerns(event) ? lateRuns.observe(event, profiles) : Uni.createFrom().voidItem());
+                .chain(() -> LateRuns.concerns(event) ? lateRuns.observe(event, profiles) : Uni.createFrom().voidItem());
     }
 
     /**
@@ -150,20 +131,20 @@ public class RunEventNotifier {
         });
     }
 
-    /** One after the other (the session is not shared by concurrent queries): how many were not queued before. */
-    Uni<Integer> queueAll(List<Subscription> matching, String eventId, String eventType, UUID runId, String body) {
-        Uni<Integer> all = Uni.createFrom().item(0);
+    /** One after the other: the session is not shared by concurrent queries. */
+    Uni<Void> queueAll(List<Subscription> matching, String eventId, String eventType, UUID runId, String body) {
+        Uni<Void> all = Uni.createFrom().voidItem();
         for (Subscription s : matching) {
-            all = all.chain(count -> queue(s, eventId, eventType, runId, body).map(queued -> queued ? count + 1 : count));
+            all = all.chain(() -> queue(s, eventId, eventType, runId, body));
         }
         return all;
     }
 
     /** Queues the delivery (once per subscription and event id); {@link DeliveryWorker} sends it. */
-    private Uni<Boolean> queue(Subscription subscription, String eventId, String eventType, UUID runId, String body) {
+    private Uni<Void> queue(Subscription subscription, String eventId, String eventType, UUID runId, String body) {
         return deliveries.find(subscription.id, eventId).chain(existing -> {
             if (existing != null) {
-                return Uni.createFrom().item(Boolean.FALSE);
+                return Uni.createFrom().voidItem();
             }
             Delivery d = new Delivery();
             d.id = UUID.randomUUID();
@@ -177,7 +158,7 @@ public class RunEventNotifier {
             d.createdAt = Instant.now();
             d.updatedAt = d.createdAt;
             d.nextAttemptAt = d.createdAt;
-            return deliveries.persist(d).replaceWith(Boolean.TRUE);
+            return deliveries.persist(d).replaceWithVoid();
         });
     }
 

@@ -147,7 +147,6 @@ public class TaskDefinitionsConsumer {
         data.put("link", apiBaseUrl + "/api/v1/tasks/" + change.name());
         return notifier.matching(change.tenant(), change.name(),
                         (s, task) -> s.statusSet().contains(NewSubscription.TASK_DEACTIVATED))
-                .chain(matching -> notifier.queueAll(matching, incoming.id(), TASK_DEACTIVATED_TYPE, null, body.toString()))
-                .replaceWithVoid();
+                .chain(matching -> notifier.queueAll(matching, incoming.id(), TASK_DEACTIVATED_TYPE, null, body.toString()));
     }
 }
